@@ -1,0 +1,12 @@
+using OcciAgent.Store;
+
+namespace OcciAgent.Tests.Store;
+
+public sealed class InMemoryEntityStoreTests : EntityStoreContract
+{
+    private readonly InMemoryEntityStore _store = new();
+
+    protected override IEntityStore Store => _store;
+
+    public override void Dispose() { }
+}
