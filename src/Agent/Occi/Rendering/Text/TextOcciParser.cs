@@ -11,7 +11,7 @@ public sealed class TextOcciParser : IOcciParser
         foreach (var (name, value) in headers)
         {
             if (TextHeaders.Classify(name) is { } structure)
-                TextStructureReader.Add(doc, structure, name, value);
+                TextStructureReader.Add(doc, structure, name, value, "header");
         }
         return doc;
     }

@@ -18,7 +18,7 @@ public sealed class TextPlainParser : IOcciParser
             if (structure is null)
                 throw new OcciParseException(
                     $"text/plain body line '{TextLexer.Excerpt(line)}' is not a Category, Link, X-OCCI-Attribute or X-OCCI-Location line");
-            TextStructureReader.Add(doc, structure.Value, line[..colon].Trim(), line[(colon + 1)..]);
+            TextStructureReader.Add(doc, structure.Value, line[..colon].Trim(), line[(colon + 1)..], "line");
         }
         return doc;
     }

@@ -4,9 +4,10 @@ namespace OcciAgent.Occi.Rendering.Text;
 /// RFC 7230 comma list (GFD.229 §7, S90); it is split outside quoted strings and &lt;...&gt; (S133).</summary>
 internal static class TextStructureReader
 {
-    public static void Add(OcciDocument doc, TextStructure structure, string headerName, string value)
+    /// <param name="where">"header" (text/occi) or "line" (text/plain), for error messages.</param>
+    public static void Add(OcciDocument doc, TextStructure structure, string headerName, string value, string where)
     {
-        var context = $"{headerName} header '{TextLexer.Excerpt(value)}'";
+        var context = $"{headerName} {where} '{TextLexer.Excerpt(value.Trim())}'";
         var items = TextLexer.Split(value, ',', context);
         // A trailing ',' or an empty header adds nothing; an empty element between commas is
         // allowed by RFC 7230 §7 (#rule) and skipped as well.
