@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace OcciAgent;
+
+/// <summary>All log messages of the agent with stable event ids: 1xx start-up, 2xx store and
+/// reconcile, 3xx storage, 5xx request failures.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "occi-agent {Version} listening on {Listen}, state dir {StateDir}")]
+    public static partial void Started(ILogger log, string version, string listen, string stateDir);
+
+    [LoggerMessage(101, LogLevel.Information, "os_tpl images: {Count} in {Dir}")]
+    public static partial void ImagesLoaded(ILogger log, int count, string dir);
+
+    [LoggerMessage(102, LogLevel.Warning, "image {File} skipped: {Reason}")]
+    public static partial void ImageSkipped(ILogger log, string file, string reason);
+
+    [LoggerMessage(200, LogLevel.Warning, "storage {Id}: volume {Path} is missing; state set to error")]
+    public static partial void VolumeMissing(ILogger log, string id, string path);
+
+    [LoggerMessage(201, LogLevel.Information, "storage {Id}: volume file is back; state set to offline")]
+    public static partial void VolumeBack(ILogger log, string id);
+
+    [LoggerMessage(300, LogLevel.Information, "storage {Id}: created {Path} ({Bytes} bytes{Backing})")]
+    public static partial void VolumeCreated(ILogger log, string id, string path, long bytes, string backing);
+
+    [LoggerMessage(301, LogLevel.Warning, "storage {Id}: undo after failure: {Error}")]
+    public static partial void UndoFailed(ILogger log, string id, string error);
+
+    [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
+    public static partial void RequestFailed(ILogger log, Exception e, string method, string path);
+}

@@ -1,0 +1,126 @@
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Occi.Validation;
+
+namespace OcciAgent.Services;
+
+public sealed partial class EntityService
+{
+    /// <summary>POST &lt;entity&gt;?action=term (GFD.223 §10.3.2) with the validation order of
+    /// digest §3.6.4 [REC]: 404 → unknown action 400 → body category mismatch 400 → ambiguous 409
+    /// → parameters 400 → not applicable in this state 409 → execute.</summary>
+    public Task<Entity> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var e = GetAt(path);
+            var kind = KindOf(e);
+            var mixins = MixinsOf(e);
+            var (action, parameters) = ResolveAction(kind.Actions.Concat(mixins.SelectMany(m => m.Actions)).ToList(), term, doc,
+                $"{kind.Term} {e.Id}");
+            CheckApplicable(kind, mixins, e, action);
+            return await ExecuteAsync(e, kind, action, parameters, ct);
+        }, ct);
+
+    /// <summary>POST &lt;collection&gt;?action=term (GFD.223 §11.3.3): the action must belong to
+    /// the collection's kind or mixin (S18) and apply to every member, checked before any runs.</summary>
+    public Task<IReadOnlyList<Entity>> CollectionActionAsync(Category owner, IReadOnlyList<Entity> members, string term,
+        OcciDocument doc, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var defined = owner switch { Kind k => k.Actions, Mixin m => m.Actions, _ => [] };
+            var (action, parameters) = ResolveAction(defined, term, doc, $"collection {owner.Id}");
+            foreach (var e in members) CheckApplicable(KindOf(e), MixinsOf(e), e, action);
+            var results = new List<Entity>();
+            foreach (var e in members) results.Add(await ExecuteAsync(e, KindOf(e), action, parameters, ct));
+            return (IReadOnlyList<Entity>)results;
+        }, ct);
+
+    private (OcciAction, Dictionary<string, OcciValue>) ResolveAction(IReadOnlyList<OcciAction> available, string term,
+        OcciDocument doc, string target)
+    {
+        if (string.IsNullOrEmpty(term)) throw AgentException.Invalid("the action query parameter is empty");
+        var matches = available.Where(a => a.Term == term).ToList();
+        if (matches.Count == 0)
+            throw AgentException.Invalid($"action '{term}' is not defined for {target}; defined: {string.Join(", ", available.Select(a => a.Term).Distinct())}");
+        OcciAction action;
+        var bodyCats = doc.Categories;
+        if (bodyCats.Count > 1) throw AgentException.Invalid("an action invocation carries exactly one action Category (GFD.229 §5.1.1)");
+        if (bodyCats.Count == 1)
+        {
+            var c = bodyCats[0];
+            if (c.Term != term)
+                throw AgentException.Invalid($"the action Category {c.Id} does not match ?action={term}");
+            action = matches.FirstOrDefault(a => a.Id == c.Id)
+                ?? throw AgentException.Invalid($"action {c.Id} is not defined for {target}");
+        }
+        else if (matches.Count > 1)
+            throw AgentException.Conflict($"action '{term}' is ambiguous for {target}: {string.Join(", ", matches.Select(m => m.Id))}; send the action Category");
+        else action = matches[0];
+        if (doc.Links.Count > 0 || doc.Locations.Count > 0)
+            throw AgentException.Invalid("an action invocation carries only the action Category and its attributes");
+
+        var specs = action.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var values = AttributeValidator.Check(specs, doc.Attributes, null, new Dictionary<string, OcciValue>(), $"action {action.Id}");
+        foreach (var p in action.Parameters)
+            if (p.Default is { } d) values.TryAdd(p.Name, d);
+        AttributeValidator.CheckRequired(specs, values);
+        return (action, values);
+    }
+
+    private static void CheckApplicable(Kind kind, IEnumerable<Mixin> mixins, Entity e, OcciAction action)
+    {
+        if (StateRules.Applicable(kind, mixins, e).Contains(action)) return;
+        var stateAttr = StateRules.StateAttribute(kind);
+        var state = stateAttr is null ? "its current state" : $"state {e.GetString(stateAttr)}";
+        throw AgentException.Conflict($"action {action.Term} is not applicable to {kind.Term} {e.Id} in {state}");
+    }
+
+    private async Task<Entity> ExecuteAsync(Entity e, Kind kind, OcciAction action, Dictionary<string, OcciValue> p, CancellationToken ct)
+    {
+        if (kind.IsA(InfrastructureKinds.Storage)) return await StorageActionAsync(e, action, p, ct);
+        var what = kind.IsA(InfrastructureKinds.Compute) ? "virtual machines (the QEMU backend)"
+            : kind.IsA(InfrastructureKinds.Network) ? "networks (the Linux bridge backend)"
+            : "this action";
+        throw new AgentException(AgentError.NotImplemented,
+            $"action {action.Term} on {kind.Term} {e.Id} is not implemented yet: this agent does not manage {what} yet; the entity is unchanged");
+    }
+
+    /// <summary>Storage actions (GFD.224 §3.3 online/offline, plus the 1.1 resize/snapshot/backup
+    /// of digest §2.4 mapped onto qemu-img).</summary>
+    private async Task<Entity> StorageActionAsync(Entity e, OcciAction action, Dictionary<string, OcciValue> p, CancellationToken ct)
+    {
+        var info = await storage.InfoAsync(e.Id, ct);
+        if (info is null)
+            throw AgentException.Conflict($"storage {e.Id}: volume file {storage.PathFor(e.Id)} is missing; {action.Term} is impossible");
+        Entity updated;
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff");
+        switch (action.Term)
+        {
+            case "online":
+            case "offline":
+                updated = e.With("occi.storage.state", OcciValue.Str(action.Term)).With("occi.storage.state.message", null);
+                break;
+            case "resize":
+                updated = await ResizeVolumeAsync(e, e, p["size"].AsDouble, ct);
+                break;
+            case "snapshot":
+                var name = "occi-" + stamp;
+                await storage.Driver.SnapshotAsync(storage.PathFor(e.Id), name, ct);
+                updated = e.With("occi.storage.state.message", OcciValue.Str($"internal snapshot {name} created"));
+                break;
+            case "backup":
+                var dest = Path.Combine(storage.VolumesDir, "backups", $"{e.Id}-{stamp}.qcow2");
+                try { await storage.Driver.CopyAsync(storage.PathFor(e.Id), dest, ct); }
+                catch (VolumeException ve) when (ve.Kind == VolumeErrorKind.InvalidRequest) { throw AgentException.Conflict(ve.Message); }
+                updated = e.With("occi.storage.state.message", OcciValue.Str($"backup written to {dest}"));
+                break;
+            default:
+                throw new AgentException(AgentError.NotImplemented, $"storage action {action.Term} is not implemented");
+        }
+        store.Upsert(updated);
+        return updated;
+    }
+}

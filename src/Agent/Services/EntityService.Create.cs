@@ -1,0 +1,138 @@
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Occi.Validation;
+using OcciAgent.Storage;
+
+namespace OcciAgent.Services;
+
+public sealed partial class EntityService
+{
+    /// <summary>Creates an entity (GFD.223 §11.3.1 POST on a kind collection, §10.2.1 PUT at a
+    /// new URL). <paramref name="collectionKind"/> is the kind whose collection was addressed
+    /// (null for POST /, digest §3.7.7); <paramref name="putId"/> the id chosen by a PUT.</summary>
+    public Task<Entity> CreateAsync(Kind? collectionKind, OcciDocument doc, string? putId, CancellationToken ct) =>
+        Locked(() => CreateLockedAsync(collectionKind, doc, putId, ct), ct);
+
+    private async Task<Entity> CreateLockedAsync(Kind? collectionKind, OcciDocument doc, string? putId, CancellationToken ct)
+    {
+        var snap = catalog.Current;
+        if (doc.MoreEntities.Count > 0)
+            throw new AgentException(AgentError.NotImplemented, "creating several entities in one request is not supported; send one entity per request");
+        var res = CategoryResolver.Resolve(snap, doc.Categories);
+        if (res.Actions.Count > 0)
+            throw AgentException.Invalid($"an entity rendering cannot contain the action category {res.Actions[0].Id}");
+        var kind = res.Kind ?? collectionKind
+            ?? throw AgentException.Invalid("the request names no kind: add a Category of class \"kind\" (e.g. http://schemas.ogf.org/occi/infrastructure#compute)");
+        if (collectionKind is not null && !kind.IsA(collectionKind))
+            throw AgentException.Invalid($"kind {kind.Id} does not belong to the collection of {collectionKind.Id} at {collectionKind.Location}");
+        if (kind.Parent is null || kind == CoreKinds.Resource || kind == CoreKinds.Link)
+            throw AgentException.Invalid($"kind {kind.Id} cannot be instantiated here; use compute, storage, network, networkinterface or storagelink");
+        CategoryResolver.CheckMixinsFor(kind, res.Mixins);
+        if (kind.IsLinkKind && doc.Links.Count > 0)
+            throw AgentException.Invalid("a link entity cannot carry links (GFD.185: Link in a link rendering is a bad request)");
+
+        var id = ChooseId(doc, putId);
+        var entity = BuildNew(id, kind, res.Mixins, doc.Attributes, $"{kind.Term} {id}");
+        if (kind.IsLinkKind) entity = CompleteLink(entity, kind, snap, inlineSource: null);
+        if (kind.IsA(InfrastructureKinds.Compute)) entity = DefaultHostname(entity);
+
+        var location = LocationOf(kind, id);
+        var links = new List<Entity>();
+        foreach (var lr in doc.Links)
+            links.Add(BuildInlineLink(lr, entity, kind, location, links, snap));
+
+        var undo = new List<Func<Task>>();
+        try
+        {
+            if (kind.IsA(InfrastructureKinds.Storage))
+            {
+                entity = await CreateVolumeAsync(entity, res.Mixins, ct);
+                var createdId = entity.Id;
+                undo.Add(() => storage.DeleteAsync(createdId, CancellationToken.None));
+            }
+            store.Transaction(tx =>
+            {
+                tx.Upsert(entity);
+                foreach (var l in links) tx.Upsert(l);
+            });
+        }
+        catch
+        {
+            foreach (var u in undo) await UndoAsync(u, id);
+            throw;
+        }
+        return entity;
+    }
+
+    private string ChooseId(OcciDocument doc, string? putId)
+    {
+        var given = doc.Attributes.Where(a => a.Key == AttributeNames.Id).Select(a => a.Value.ToInvariantString()).ToList();
+        if (putId is not null)
+        {
+            if (given.Any(g => g != putId))
+                throw AgentException.Invalid($"occi.core.id '{given.First(g => g != putId)}' differs from the id '{putId}' in the URL");
+            if (store.Get(putId) is not null) throw AgentException.Conflict($"an entity with id {putId} exists already");
+            return putId;
+        }
+        if (given.Count == 0) return NewId();
+        var id = given[0];
+        // rOCCI-cli always sends a random occi.core.id (digest §1.3): accept a valid, unused one.
+        if (!IsValidId(id)) throw AgentException.Invalid($"occi.core.id '{id}' is not a valid id (letters, digits, '-' and '_', at most 64)");
+        if (store.Get(id) is not null) throw AgentException.Conflict($"an entity with id {id} exists already");
+        return id;
+    }
+
+    /// <summary>Validated attributes with template and kind defaults (GFD.221 §5.3.7: client value
+    /// over mixin default over kind default) and the required check (S8).</summary>
+    private static Entity BuildNew(string id, Kind kind, IReadOnlyList<Mixin> mixins,
+        IEnumerable<KeyValuePair<string, OcciValue>> given, string description)
+    {
+        var specs = AttributeValidator.Definitions(kind, mixins);
+        var defaults = AttributeValidator.Defaults(kind, mixins);
+        var values = AttributeValidator.Check(specs, given, null, defaults, description);
+        values.Remove(AttributeNames.Id);
+        values.Remove(AttributeNames.SourceKind);
+        foreach (var (name, v) in defaults) values.TryAdd(name, v);
+        // An os_tpl image gives a storage its size (digest §2.4: required unless a template supplies it).
+        if (kind.IsA(InfrastructureKinds.Storage) && mixins.Any(m => m.Backing is ImageInfo))
+            specs.Remove("occi.storage.size");
+        AttributeValidator.CheckRequired(specs, values);
+        return NewEntity(id, kind, mixins, values);
+    }
+
+    /// <summary>digest §2.2 [REC]: hostname defaults to the title, sanitised to a DNS label.</summary>
+    private static Entity DefaultHostname(Entity e)
+    {
+        if (e.Get("occi.compute.hostname") is not null || e.GetString(AttributeNames.Title) is not { } title) return e;
+        var label = new string(title.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        if (label.Length > 63) label = label[..63].Trim('-');
+        return label.Length == 0 ? e : e.With("occi.compute.hostname", OcciValue.Str(label));
+    }
+
+    private async Task<Entity> CreateVolumeAsync(Entity e, IReadOnlyList<Mixin> mixins, CancellationToken ct)
+    {
+        var image = mixins.Select(m => m.Backing).OfType<ImageInfo>().FirstOrDefault();
+        var size = e.Get("occi.storage.size")?.AsDouble;
+        VolumeInfo info;
+        try
+        {
+            info = await storage.CreateAsync(e.Id, size, image, ct);
+        }
+        catch (VolumeException ve) when (ve.Kind is VolumeErrorKind.InvalidRequest)
+        {
+            throw AgentException.Invalid($"storage {e.Id}: {ve.Message}");
+        }
+        Log.VolumeCreated(log, e.Id, info.Path, info.VirtualSizeBytes, image is null ? "" : $", backing {image.Path}");
+        // A fresh qcow2 volume is usable at once; report that truthfully (digest §2.4 [REC]).
+        return e.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)))
+            .With("occi.storage.state", OcciValue.Str("online"));
+    }
+
+    private async Task UndoAsync(Func<Task> undo, string id)
+    {
+        try { await undo(); }
+        catch (Exception e) { Log.UndoFailed(log, id, e.Message); }
+    }
+}

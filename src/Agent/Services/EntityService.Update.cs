@@ -1,0 +1,191 @@
+using System.Collections.Immutable;
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Occi.Validation;
+using OcciAgent.Storage;
+
+namespace OcciAgent.Services;
+
+public sealed partial class EntityService
+{
+    /// <summary>POST on an entity without action: partial update (GFD.223 §10.3.1, digest
+    /// §3.6.3): set mutable attributes, associate mixins, create links on resources.</summary>
+    public Task<Entity> UpdateAsync(string path, OcciDocument doc, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var current = GetAt(path);
+            var kind = KindOf(current);
+            var res = ResolveForExisting(kind, doc);
+            if (kind.IsLinkKind && doc.Links.Count > 0)
+                throw AgentException.Invalid("links cannot be added to a link entity (GFD.185)");
+            var mixins = MergeMixins(current, res.Mixins, replaceAll: false);
+            var updated = ApplyAttributes(current, kind, mixins, doc.Attributes, clearMissing: false);
+            var links = new List<Entity>();
+            foreach (var lr in doc.Links)
+                links.Add(BuildInlineLink(lr, updated, kind, path, links, catalog.Current));
+            return await CommitUpdateAsync(current, updated, kind, links, ct);
+        }, ct);
+
+    /// <summary>PUT on an existing entity: full replace (GFD.223 §10.2.2, digest §3.6.2). Links
+    /// stay intact (S67); Link lines are a bad request (S108).</summary>
+    public Task<Entity> ReplaceAsync(string path, OcciDocument doc, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var current = GetAt(path);
+            var kind = KindOf(current);
+            if (doc.Links.Count > 0)
+                throw AgentException.Invalid("a PUT rendering must not contain links; existing links are kept (GFD.185)");
+            var res = ResolveForExisting(kind, doc);
+            var mixins = MergeMixins(current, res.Mixins, replaceAll: true);
+            var updated = ApplyAttributes(current, kind, mixins, doc.Attributes, clearMissing: true);
+            return await CommitUpdateAsync(current, updated, kind, [], ct);
+        }, ct);
+
+    private ResolvedCategories ResolveForExisting(Kind kind, OcciDocument doc)
+    {
+        var res = CategoryResolver.Resolve(catalog.Current, doc.Categories);
+        if (res.Kind is not null && res.Kind != kind)
+            throw AgentException.Invalid($"the kind of an entity cannot change: it is {kind.Id}, the request says {res.Kind.Id}");
+        if (res.Actions.Count > 0)
+            throw AgentException.Invalid($"to trigger {res.Actions[0].Id} POST to the entity with ?action={res.Actions[0].Term}");
+        return res;
+    }
+
+    /// <summary>Template replacement rules (GFD.224 §3.5): a new resource_tpl replaces the old
+    /// one; a different os_tpl would mean re-imaging, which is not supported (S41: 400).</summary>
+    private List<Mixin> MergeMixins(Entity current, IReadOnlyList<Mixin> requested, bool replaceAll)
+    {
+        var kind = KindOf(current);
+        var have = MixinsOf(current);
+        var oldOs = have.FirstOrDefault(m => m.DependsOn(InfrastructureMixins.OsTpl));
+        var newOs = requested.Where(m => m.DependsOn(InfrastructureMixins.OsTpl)).ToList();
+        if (newOs.Any(m => m != oldOs))
+            throw AgentException.Invalid(oldOs is null
+                ? $"an OS template can only be chosen when the {kind.Term} is created; re-imaging is not supported"
+                : $"re-imaging is not supported: {current.Id} uses {oldOs.Id}, the request asks for {newOs.First(m => m != oldOs).Id}");
+        var result = replaceAll ? requested.ToList() : have.ToList();
+        // The OS template is the disk's backing file; a PUT that leaves it out keeps it.
+        if (oldOs is not null && !result.Contains(oldOs)) result.Add(oldOs);
+        foreach (var m in requested)
+        {
+            if (result.Contains(m) && !replaceAll) continue;
+            if (m.DependsOn(InfrastructureMixins.ResourceTpl))
+                result.RemoveAll(o => o != m && o.DependsOn(InfrastructureMixins.ResourceTpl));
+            if (!result.Contains(m)) result.Add(m);
+        }
+        CategoryResolver.CheckMixinsFor(kind, result);
+        return result;
+    }
+
+    private Entity ApplyAttributes(Entity current, Kind kind, List<Mixin> mixins,
+        IEnumerable<KeyValuePair<string, OcciValue>> given, bool clearMissing)
+    {
+        var specs = AttributeValidator.Definitions(kind, mixins);
+        var changes = AttributeValidator.Check(specs, given, current.Attributes, AttributeValidator.Defaults(kind, mixins),
+            $"{kind.Term} {current.Id}");
+        if (changes.TryGetValue(AttributeNames.Id, out var idv) && idv.ToInvariantString() != current.Id)
+            throw AgentException.Invalid($"occi.core.id is immutable: it is {current.Id}, the request says {idv}");
+        changes.Remove(AttributeNames.Id);
+        changes.Remove(AttributeNames.SourceKind);
+        if (kind.IsLinkKind)
+            foreach (var name in new[] { AttributeNames.Source, AttributeNames.Target, AttributeNames.TargetKind })
+                if (changes.TryGetValue(name, out var v) && !(current.Get(name) is { } c && c.SameAs(v)))
+                    throw AgentException.Invalid($"{name} of a link cannot change; create a new link instead (digest §5.1)");
+
+        var attrs = current.Attributes.ToBuilder();
+        // Attributes of mixins that are no longer associated go with them.
+        foreach (var name in attrs.Keys.ToList())
+            if (!specs.ContainsKey(name)) attrs.Remove(name);
+        if (clearMissing)
+            foreach (var s in specs.Values)
+                if (s.Mutable && !s.KeepOnReplace && !s.WriteOnce && !changes.ContainsKey(s.Name)
+                    && s.Name is not (AttributeNames.Source or AttributeNames.Target or AttributeNames.TargetKind))
+                    attrs.Remove(s.Name);
+        // A newly associated resource template sets cores and memory unless the request does (GFD.224 §3.5.2).
+        var newTpl = mixins.Except(MixinsOf(current)).FirstOrDefault(m => m.DependsOn(InfrastructureMixins.ResourceTpl));
+        if (newTpl is not null)
+            foreach (var s in newTpl.Attributes)
+                if (s.Default is { } d && !changes.ContainsKey(s.Name)) attrs[s.Name] = d;
+        foreach (var (name, v) in changes) attrs[name] = v;
+        var updated = current with { Mixins = [.. mixins.Select(m => m.Id)], Attributes = attrs.ToImmutable() };
+        AttributeValidator.CheckRequired(specs.Where(p => p.Key != "occi.storage.size" || !kind.IsA(InfrastructureKinds.Storage))
+            .ToDictionary(p => p.Key, p => p.Value), updated.Attributes);
+        return updated;
+    }
+
+    private async Task<Entity> CommitUpdateAsync(Entity current, Entity updated, Kind kind, List<Entity> links, CancellationToken ct)
+    {
+        if (kind.IsA(InfrastructureKinds.Storage)
+            && updated.Get("occi.storage.size") is { } newSize && current.Get("occi.storage.size") is { } oldSize
+            && !newSize.SameAs(oldSize))
+            updated = await ResizeVolumeAsync(current, updated, newSize.AsDouble, ct);
+        store.Transaction(tx =>
+        {
+            tx.Upsert(updated);
+            foreach (var l in links) tx.Upsert(l);
+        });
+        return updated;
+    }
+
+    /// <summary>GFD.224 §3.3: resizing is an update of occi.storage.size. Growing runs qemu-img
+    /// resize; shrinking would destroy data and is refused (409).</summary>
+    private async Task<Entity> ResizeVolumeAsync(Entity current, Entity updated, double newGiB, CancellationToken ct)
+    {
+        var info = await storage.InfoAsync(current.Id, ct)
+            ?? throw AgentException.Conflict($"storage {current.Id}: volume file {storage.PathFor(current.Id)} is missing; it cannot be resized");
+        var newBytes = StorageBackend.ToBytes(newGiB);
+        if (newBytes < info.VirtualSizeBytes)
+            throw AgentException.Conflict(
+                $"storage {current.Id}: shrinking from {OcciValue.FormatFloat(StorageBackend.ToGiB(info.VirtualSizeBytes))} GiB to {OcciValue.FormatFloat(newGiB)} GiB is refused because it would destroy data");
+        try
+        {
+            await storage.ResizeAsync(current.Id, newGiB, ct);
+        }
+        catch (VolumeException ve) when (ve.Kind == VolumeErrorKind.InvalidRequest)
+        {
+            throw AgentException.Conflict($"storage {current.Id}: {ve.Message}");
+        }
+        var after = await storage.InfoAsync(current.Id, ct);
+        return updated.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(after?.VirtualSizeBytes ?? newBytes)));
+    }
+
+    /// <summary>DELETE of an entity (GFD.223 §10.4): a resource takes its links with it (S25),
+    /// including links that point at it; a storage loses its volume file.</summary>
+    public Task DeleteAsync(string path, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var e = GetAt(path);
+            await DeleteLockedAsync(e, ct);
+            return true;
+        }, ct);
+
+    private async Task DeleteLockedAsync(Entity e, CancellationToken ct)
+    {
+        var kind = KindOf(e);
+        var location = LocationOf(kind, e.Id);
+        var links = kind.IsLinkKind ? [] : store.LinksFrom(location).Concat(store.LinksTo(location)).DistinctBy(l => l.Id).ToList();
+        store.Transaction(tx =>
+        {
+            foreach (var l in links) tx.Delete(l.Id);
+            tx.Delete(e.Id);
+        });
+        if (kind.IsA(InfrastructureKinds.Storage)) await storage.DeleteAsync(e.Id, ct);
+    }
+
+    /// <summary>DELETE on a kind collection: delete every member (GFD.223 §11.4).</summary>
+    public Task<int> DeleteAllAsync(Kind kind, CancellationToken ct) =>
+        Locked(async () =>
+        {
+            var members = store.All().Where(e => KindOf(e).IsA(kind)).ToList();
+            var deleted = 0;
+            foreach (var e in members)
+            {
+                if (store.Get(e.Id) is null) continue; // removed already as a link of an earlier member
+                await DeleteLockedAsync(e, ct);
+                deleted++;
+            }
+            return deleted;
+        }, ct);
+}

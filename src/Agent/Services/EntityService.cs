@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Occi;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Storage;
+using OcciAgent.Store;
+
+namespace OcciAgent.Services;
+
+/// <summary>The OCCI semantics of GFD.221/GFD.224 over the store and the backends: creation with
+/// templates and inline links, partial update, replace, delete, mixin association, actions.
+/// HTTP-free: callers pass parsed documents and get entities back; refusals are
+/// <see cref="AgentException"/>. Writes are serialised: one host, one writer at a time.</summary>
+public sealed partial class EntityService(
+    OcciCatalog catalog, IEntityStore store, StorageBackend storage, ILogger<EntityService> log)
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public OcciCatalog Catalog => catalog;
+    public IEntityStore Store => store;
+
+    public static string LocationOf(Kind kind, string id) => kind.Location + id;
+
+    public string LocationOf(Entity e) =>
+        LocationOf(catalog.Current.FindKind(e.KindId) ?? throw new InvalidOperationException($"entity {e.Id} has unknown kind {e.KindId}"), e.Id);
+
+    /// <summary>Finds the entity at <c>/&lt;kind location&gt;&lt;id&gt;</c>; null when absent or
+    /// when the id belongs to another kind's collection.</summary>
+    public Entity? FindAt(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        if (slash < 0 || slash == path.Length - 1) return null;
+        if (catalog.Current.AtLocation(path[..(slash + 1)]) is not Kind kind) return null;
+        var e = store.Get(path[(slash + 1)..]);
+        return e is not null && e.KindId == kind.Id ? e : null;
+    }
+
+    public Entity GetAt(string path) => FindAt(path) ?? throw AgentException.NotFound($"no entity at {path}");
+
+    private async Task<T> Locked<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try { return await work(); }
+        finally { _writeLock.Release(); }
+    }
+
+    /// <summary>Ids: bare lowercase UUIDs by default (digest §1.8 [REC]); a client id must be a
+    /// simple token that rOCCI 5's id pattern also accepts.</summary>
+    public static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    public static string NewId() => Guid.NewGuid().ToString("D");
+
+    private static Entity NewEntity(string id, Kind kind, IEnumerable<Mixin> mixins, IDictionary<string, OcciValue> attrs) =>
+        new(id, kind.Id, [.. mixins.Select(m => m.Id)], attrs.ToImmutableSortedDictionary(StringComparer.Ordinal));
+
+    internal IReadOnlyList<Mixin> MixinsOf(Entity e) =>
+        e.Mixins.Select(id => catalog.Current.FindMixin(id)).OfType<Mixin>().ToList();
+
+    internal Kind KindOf(Entity e) =>
+        catalog.Current.FindKind(e.KindId) ?? throw new InvalidOperationException($"entity {e.Id} has unknown kind {e.KindId}");
+
+    /// <summary>Builds the rendering view; storage size and state come from the real volume.</summary>
+    public async Task<EntityView> ViewAsync(Entity e, CancellationToken ct, bool withLinks = true)
+    {
+        var kind = KindOf(e);
+        var observed = await ObserveAsync(kind, e, ct);
+        var mixins = MixinsOf(observed);
+        var location = LocationOf(kind, e.Id);
+        var links = new List<EntityView>();
+        if (withLinks && !kind.IsLinkKind)
+            foreach (var l in store.LinksFrom(location))
+                links.Add(await ViewAsync(l, ct, withLinks: false));
+        return new EntityView(observed, kind, mixins, location,
+            StateRules.Applicable(kind, mixins, observed), OrderAttributes(kind, mixins, observed), links);
+    }
+
+    private async Task<Entity> ObserveAsync(Kind kind, Entity e, CancellationToken ct)
+    {
+        if (!kind.IsA(InfrastructureKinds.Storage)) return e;
+        var info = await storage.InfoAsync(e.Id, ct);
+        if (info is null)
+            return e.With("occi.storage.state", OcciValue.Str("error"))
+                .With("occi.storage.state.message", OcciValue.Str($"volume file {storage.PathFor(e.Id)} is missing"));
+        return e.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)));
+    }
+
+    /// <summary>occi.core.id first, then the kind's attributes in definition order, then the
+    /// mixins', then anything else by name.</summary>
+    private static List<KeyValuePair<string, OcciValue>> OrderAttributes(Kind kind, IEnumerable<Mixin> mixins, Entity e)
+    {
+        var result = new List<KeyValuePair<string, OcciValue>> { new(AttributeNames.Id, OcciValue.Str(e.Id)) };
+        var seen = new HashSet<string>(StringComparer.Ordinal) { AttributeNames.Id };
+        foreach (var name in kind.AllAttributes.Concat(mixins.SelectMany(m => m.AllAttributes)).Select(s => s.Name)
+                     .Concat(e.Attributes.Keys))
+            if (seen.Add(name) && e.Attributes.TryGetValue(name, out var v))
+                result.Add(new(name, v));
+        return result;
+    }
+
+    /// <summary>Reconciles stored storage entities with the files on disk at start (issue:
+    /// a missing volume becomes state error with a message; a volume that came back is online).</summary>
+    public async Task ReconcileStorageAsync(CancellationToken ct)
+    {
+        foreach (var e in store.ByKind(InfrastructureKinds.Storage.Id))
+        {
+            var info = await storage.InfoAsync(e.Id, ct);
+            var state = e.GetString("occi.storage.state");
+            if (info is null && state != "error")
+            {
+                var msg = $"volume file {storage.PathFor(e.Id)} is missing";
+                store.Upsert(e.With("occi.storage.state", OcciValue.Str("error")).With("occi.storage.state.message", OcciValue.Str(msg)));
+                Log.VolumeMissing(log, e.Id, storage.PathFor(e.Id));
+            }
+            else if (info is not null && state == "error" && e.GetString("occi.storage.state.message")?.StartsWith("volume file") == true)
+            {
+                store.Upsert(e.With("occi.storage.state", OcciValue.Str("offline")).With("occi.storage.state.message", null)
+                    .With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes))));
+                Log.VolumeBack(log, e.Id);
+            }
+        }
+    }
+}
