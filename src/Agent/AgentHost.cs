@@ -1,0 +1,73 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
+using OcciAgent.Http;
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Services;
+using OcciAgent.Storage;
+using OcciAgent.Store;
+
+namespace OcciAgent;
+
+/// <summary>Composition root: builds the web application for one state dir. The caller owns the
+/// <see cref="StateDirLock"/> (taken before anything touches the state dir).</summary>
+public static class AgentHost
+{
+    public static string Version =>
+        typeof(AgentHost).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
+    public static WebApplication Build(AgentOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        Directory.CreateDirectory(options.ImagesDir);
+        Directory.CreateDirectory(options.VolumesDir);
+        var builder = WebApplication.CreateSlimBuilder([]);
+        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92).
+            k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
+            k.Limits.MaxRequestHeaderCount = 2000;
+            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            // Titles and messages may be non-ASCII; header values are UTF-8 on both sides.
+            k.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
+        });
+        logging?.Invoke(builder.Logging);
+
+        var catalog = new OcciCatalog(options.SchemeBase);
+        catalog.SetFlavours(options.Flavours.Select(f => Templates.ResourceTemplate(options.SchemeBase, f)));
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(catalog);
+        services.AddSingleton<IEntityStore>(_ => new LiteDbEntityStore(options.DatabasePath));
+        services.AddSingleton<IVolumeDriver>(_ => new Qcow2VolumeDriver(new QemuImg(options.QemuImg)));
+        services.AddSingleton(sp => new StorageBackend(sp.GetRequiredService<IVolumeDriver>(), options.VolumesDir));
+        services.AddSingleton(sp => new ImageLibrary(options.ImagesDir, catalog, sp.GetRequiredService<ILogger<ImageLibrary>>()));
+        services.AddSingleton<EntityService>();
+        services.AddSingleton<MediaTypes>();
+        services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
+        services.AddSingleton<OcciHandler>();
+
+        var app = builder.Build();
+        var images = app.Services.GetRequiredService<ImageLibrary>();
+        var handler = app.Services.GetRequiredService<OcciHandler>();
+        app.Run(ctx =>
+        {
+            images.Refresh();
+            return handler.HandleAsync(ctx);
+        });
+        return app;
+    }
+
+    /// <summary>Start-up work before serving: templates, user mixins, reconcile with the disk.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
+    {
+        app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
+        var service = app.Services.GetRequiredService<EntityService>();
+        service.LoadUserMixins();
+        await service.ReconcileStorageAsync(ct);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using OcciAgent.Occi.Catalog;
+
+namespace OcciAgent.Config;
+
+/// <summary>What the command line asked for.</summary>
+public enum CommandKind { Run, Help, Version }
+
+/// <summary>A bad command line or config: the message goes to stderr, the exit code is 2.</summary>
+public sealed class ConfigException(string message) : Exception(message);
+
+/// <summary><c>occi-agent [--listen URL] [--state-dir DIR] [--config FILE]</c>. Precedence:
+/// defaults &lt; config file &lt; environment (OCCI_AGENT_*) &lt; command line.</summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        Usage: occi-agent [--listen URL] [--state-dir DIR] [--config FILE]
+               occi-agent --help | --version
+
+        Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities,
+        images and volumes in DIR (default ./var: occi.db, images/, volumes/).
+
+          --listen URL      where to listen (env OCCI_AGENT_LISTEN)
+          --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
+          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg,
+                            flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
+          --help            this text
+          --version         the version
+        """;
+
+    public static (CommandKind, AgentOptions) Parse(string[] args, Func<string, string?> env)
+    {
+        string? listen = null, stateDir = null, config = env("OCCI_AGENT_CONFIG");
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--")
+                ? args[++i] : throw new ConfigException($"{args[i]} needs a value");
+            var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
+            switch (name)
+            {
+                case "--help" or "-h": return (CommandKind.Help, new AgentOptions());
+                case "--version": return (CommandKind.Version, new AgentOptions());
+                case "--listen": listen = inline ?? Value(); break;
+                case "--state-dir": stateDir = inline ?? Value(); break;
+                case "--config": config = inline ?? Value(); break;
+                default: throw new ConfigException($"unknown argument '{args[i]}'");
+            }
+        }
+        var o = new AgentOptions();
+        if (config is not null) ApplyFile(o, config);
+        o.Listen = listen ?? env("OCCI_AGENT_LISTEN") ?? o.Listen;
+        o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
+        Validate(o);
+        return (CommandKind.Run, o);
+    }
+
+    private static void ApplyFile(AgentOptions o, string path)
+    {
+        ConfigFile f;
+        try
+        {
+            using var s = File.OpenRead(path);
+            f = JsonSerializer.Deserialize(s, ConfigJsonContext.Default.ConfigFile) ?? new ConfigFile();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"cannot read config file {path}: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"config file {path} is not valid: {e.Message}");
+        }
+        if (f.Listen is not null) o.Listen = f.Listen;
+        if (f.StateDir is not null) o.StateDir = f.StateDir;
+        if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
+        if (f.MaxPageSize is { } m) o.MaxPageSize = m;
+        if (f.QemuImg is not null) o.QemuImg = f.QemuImg;
+        if (f.Flavours is not null)
+            o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
+                x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
+    }
+
+    private static void Validate(AgentOptions o)
+    {
+        if (!Uri.TryCreate(o.Listen, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
+            throw new ConfigException($"listen '{o.Listen}' is not an http:// or https:// URL");
+        if (string.IsNullOrWhiteSpace(o.StateDir)) throw new ConfigException("the state dir is empty");
+        if (!o.SchemeBase.EndsWith('/') || !Uri.TryCreate(o.SchemeBase, UriKind.Absolute, out _) || o.SchemeBase.StartsWith("http://schemas.ogf.org/occi/"))
+            throw new ConfigException($"schemeBase '{o.SchemeBase}' must be an absolute URL ending in '/' outside http://schemas.ogf.org/occi/");
+        if (o.MaxPageSize < 1) throw new ConfigException("maxPageSize must be at least 1");
+        foreach (var f in o.Flavours)
+        {
+            if (Templates.SanitiseTerm(f.Name) != f.Name)
+                throw new ConfigException($"flavour name '{f.Name}' must be lowercase letters, digits, '-' or '_' and start with a letter");
+            if (f.Cores < 1 || !(f.MemoryGiB > 0))
+                throw new ConfigException($"flavour {f.Name}: cores must be at least 1 and memory (GiB) greater than 0");
+        }
+        if (o.Flavours.Select(f => f.Name).Distinct().Count() != o.Flavours.Count)
+            throw new ConfigException("flavour names must be unique");
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OcciAgent.Config;
+
+/// <summary>The JSON config file (<c>--config FILE</c>); every member is optional.</summary>
+public sealed class ConfigFile
+{
+    public string? Listen { get; set; }
+    public string? StateDir { get; set; }
+    public string? SchemeBase { get; set; }
+    public int? MaxPageSize { get; set; }
+    public string? QemuImg { get; set; }
+    public List<FlavourConfig>? Flavours { get; set; }
+}
+
+/// <summary>One resource_tpl flavour: memory in GiB as OCCI counts it (GFD.224 §3.1).</summary>
+public sealed class FlavourConfig
+{
+    public string? Name { get; set; }
+    public string? Title { get; set; }
+    public int Cores { get; set; }
+    public double Memory { get; set; }
+}
+
+/// <summary>Sidecar <c>images/NAME.json</c> of an os_tpl image.</summary>
+public sealed class ImageSidecar
+{
+    public string? Title { get; set; }
+    public string? Kernel { get; set; }
+    public string? Initrd { get; set; }
+    public string? Cmdline { get; set; }
+}
+
+/// <summary>Source-generated (native AOT: no reflection serializer).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ConfigFile))]
+[JsonSerializable(typeof(ImageSidecar))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

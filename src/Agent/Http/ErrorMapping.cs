@@ -1,0 +1,36 @@
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Store;
+
+namespace OcciAgent.Http;
+
+/// <summary>The one place where failures become HTTP status codes (GFD.223 §5.4, digest §3.11;
+/// the Firecracker/Incus single-mapper habit). Null means "unexpected": 500, logged.</summary>
+public static class ErrorMapping
+{
+    public static (int Status, string Message)? Map(Exception e) => e switch
+    {
+        AgentException a => (Status(a.Error), a.Message),
+        OcciParseException p => (400, p.Message),
+        OcciRenderException r => (400, r.Message),
+        VolumeException { Kind: VolumeErrorKind.InvalidRequest } v => (400, v.Message),
+        VolumeException { Kind: VolumeErrorKind.NotFound } v => (409, v.Message),
+        VolumeException { Kind: VolumeErrorKind.ToolMissing } v => (503, v.Message),
+        _ => null,
+    };
+
+    public static int Status(AgentError e) => e switch
+    {
+        AgentError.Invalid => 400,
+        AgentError.Forbidden => 403,
+        AgentError.NotFound => 404,
+        AgentError.MethodNotAllowed => 405,
+        AgentError.NotAcceptable => 406,
+        AgentError.Conflict => 409,
+        AgentError.TooLarge => 413,
+        AgentError.UnsupportedMediaType => 415,
+        AgentError.NotImplemented => 501,
+        AgentError.Unavailable => 503,
+        _ => 500,
+    };
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using OcciAgent.Occi.Model;
+
+namespace OcciAgent.Http;
+
+public sealed partial class OcciHandler
+{
+    /// <summary>An entity URL (GFD.223 §10): GET, POST (partial update or ?action=), PUT (create
+    /// at a client-chosen id, or replace), DELETE.</summary>
+    private async Task EntityAsync(Call call)
+    {
+        var existing = service.FindAt(call.Path);
+        if (existing is null)
+        {
+            if (HttpMethods.IsPut(call.Method) && PutCreateTarget(call.Path) is var (kind, id))
+            {
+                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                await CreatedAsync(call, await service.CreateAsync(kind, doc, id, call.Ct));
+                return;
+            }
+            throw AgentException.NotFound($"no entity at {call.Path}");
+        }
+        switch (call.Method)
+        {
+            case "GET" or "HEAD":
+                await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(existing, call.Ct), call.BaseUrl));
+                return;
+            case "POST":
+            {
+                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                var updated = call.Query.TryGetValue("action", out var term)
+                    ? await service.ActionAsync(call.Path, term, doc, call.Ct)
+                    : await service.UpdateAsync(call.Path, doc, call.Ct);
+                await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(updated, call.Ct), call.BaseUrl));
+                return;
+            }
+            case "PUT":
+            {
+                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                var replaced = await service.ReplaceAsync(call.Path, doc, call.Ct);
+                await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(replaced, call.Ct), call.BaseUrl));
+                return;
+            }
+            case "DELETE":
+                await service.DeleteAsync(call.Path, call.Ct);
+                await WriteAsync(call.Http, 200, call.Renderer.Ok());
+                return;
+            default:
+                throw NotAllowed(call.Method, call.Path, "GET, HEAD, POST, PUT, DELETE");
+        }
+    }
+
+    /// <summary>PUT create is allowed only at <c>&lt;kind location&gt;&lt;new id&gt;</c> (digest §3.6.2 [REC]).</summary>
+    private (Kind, string)? PutCreateTarget(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        if (service.Catalog.Current.AtLocation(path[..(slash + 1)]) is not Kind kind) return null;
+        var id = path[(slash + 1)..];
+        if (!Services.EntityService.IsValidId(id))
+            throw AgentException.Invalid($"'{id}' is not a valid entity id (letters, digits, '-' and '_', at most 64)");
+        return (kind, id);
+    }
+}
