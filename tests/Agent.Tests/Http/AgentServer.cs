@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
+using OcciAgent.Store;
+
+namespace OcciAgent.Tests.Http;
+
+/// <summary>A real agent on a loopback port with its own temporary state dir, driven over real
+/// HTTP. Disposing stops it and removes the state dir, also when the test failed.</summary>
+public sealed class AgentServer : IAsyncDisposable
+{
+    private WebApplication? _app;
+    private StateDirLock? _lock;
+
+    public string StateDir { get; }
+    public HttpClient Client { get; private set; } = null!;
+    public string BaseUrl { get; private set; } = "";
+    public AgentOptions Options { get; }
+
+    private AgentServer(string stateDir)
+    {
+        StateDir = stateDir;
+        Options = new AgentOptions { Listen = "http://127.0.0.1:0", StateDir = stateDir, SchemeBase = "http://node.test/occi/" };
+    }
+
+    public static async Task<AgentServer> StartAsync(string? stateDir = null, Action<AgentServer>? beforeStart = null)
+    {
+        var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        var s = new AgentServer(dir);
+        beforeStart?.Invoke(s);
+        await s.StartAgainAsync();
+        return s;
+    }
+
+    /// <summary>Starts (again) on the same state dir, like an agent restart.</summary>
+    public async Task StartAgainAsync()
+    {
+        _lock = StateDirLock.Acquire(StateDir);
+        _app = AgentHost.Build(Options, l => l.SetMinimumLevel(LogLevel.Warning));
+        await AgentHost.PrepareAsync(_app, CancellationToken.None);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.First().TrimEnd('/');
+        Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task StopAsync()
+    {
+        Client.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try { Directory.Delete(StateDir, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    public string VolumePath(string id) => Path.Combine(StateDir, "volumes", id + ".qcow2");
+
+    /// <summary>Sends a request with a text body and the given headers.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? body = null,
+        string? contentType = "text/plain", string? accept = "text/plain", params (string Name, string Value)[] headers)
+    {
+        var req = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            req.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            if (contentType is not null) req.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        if (accept is not null) req.Headers.TryAddWithoutValidation("Accept", accept);
+        foreach (var (n, v) in headers) req.Headers.TryAddWithoutValidation(n, v);
+        return Client.SendAsync(req);
+    }
+
+    /// <summary>Runs qemu-img (tests use it to make images and to check volumes independently).</summary>
+    public static string QemuImg(params string[] args)
+    {
+        var psi = new ProcessStartInfo("qemu-img") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"qemu-img {string.Join(' ', args)}: {stderr}");
+        return stdout;
+    }
+
+    public static long VirtualSize(string path)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(QemuImg("info", "--output=json", "-U", path));
+        return doc.RootElement.GetProperty("virtual-size").GetInt64();
+    }
+
+    public static string? BackingFile(string path)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(QemuImg("info", "--output=json", "-U", path));
+        return doc.RootElement.TryGetProperty("backing-filename", out var b) ? b.GetString() : null;
+    }
+}
+
+public static class HttpExtensions
+{
+    public static async Task<string> BodyAsync(this HttpResponseMessage r) => await r.Content.ReadAsStringAsync();
+
+    public static string? Header(this HttpResponseMessage r, string name) =>
+        r.Headers.TryGetValues(name, out var v) ? string.Join(", ", v)
+        : r.Content.Headers.TryGetValues(name, out var c) ? string.Join(", ", c) : null;
+
+    /// <summary>The entity path from a 201 Location header.</summary>
+    public static string LocationPath(this HttpResponseMessage r) => r.Headers.Location!.AbsolutePath;
+
+    public static MediaTypeHeaderValue? ContentType(this HttpResponseMessage r) => r.Content.Headers.ContentType;
+}

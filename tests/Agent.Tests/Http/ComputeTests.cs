@@ -1,0 +1,134 @@
+using System.Net;
+
+namespace OcciAgent.Tests.Http;
+
+/// <summary>Compute entities: full validation and state, actions answer 501 until the QEMU
+/// backend exists (issue #2 item 6).</summary>
+public sealed class ComputeTests : AgentTestBase
+{
+    protected override void BeforeStart(AgentServer server) => AddImage(server, "debian12");
+
+    private const string OsTpl = "Category: debian12; scheme=\"http://node.test/occi/infrastructure/os_tpl#\"; class=\"mixin\"";
+
+    [Fact]
+    public async Task Post_RocciStyleCreate_AppliesTemplateDefaultsAndStartsInactive()
+    {
+        // rOCCI-cli 4: comma list Content-Type, a random occi.core.id, os_tpl + resource_tpl (digest §6.2).
+        var id = Guid.NewGuid().ToString();
+        var r = await Agent.SendAsync(HttpMethod.Post, "/compute/",
+            Lines("Category: compute;scheme=\"http://schemas.ogf.org/occi/infrastructure#\";class=kind", OsTpl, MediumTpl,
+                $"X-OCCI-Attribute: occi.core.id=\"{id}\"", "X-OCCI-Attribute: occi.core.title=\"web 01\""),
+            contentType: "text/plain,text/occi", headers: ("User-Agent", "rOCCI-core/4.3.0 rOCCI-api/4.3.0 OCCI/1.1"));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.Equal($"/compute/{id}", r.LocationPath());
+        var body = await GetTextAsync($"/compute/{id}");
+        Assert.Equal("2", Attr(body, "occi.compute.cores"));
+        Assert.Equal("2.0", Attr(body, "occi.compute.memory"));
+        Assert.Equal("\"inactive\"", Attr(body, "occi.compute.state"));
+        Assert.Equal("\"web-01\"", Attr(body, "occi.compute.hostname"));
+        Assert.Contains($"Link: </compute/{id}?action=start>; rel=\"http://schemas.ogf.org/occi/infrastructure/compute/action#start\"", body);
+        Assert.DoesNotContain("?action=stop>", body);
+    }
+
+    [Fact]
+    public async Task Post_ExplicitCoresOverrideTemplate()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind, SmallTpl, "X-OCCI-Attribute: occi.compute.cores=3");
+        var body = await GetTextAsync(path);
+        Assert.Equal("3", Attr(body, "occi.compute.cores"));
+        Assert.Equal("1.0", Attr(body, "occi.compute.memory"));
+    }
+
+    [Fact]
+    public async Task Action_Start_Is501AndEntityUnchanged()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind, OsTpl, SmallTpl);
+        var r = await Agent.SendAsync(HttpMethod.Post, path + "?action=start",
+            Lines("Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""));
+        Assert.Equal(HttpStatusCode.NotImplemented, r.StatusCode);
+        Assert.Contains("not implemented", await r.BodyAsync());
+        Assert.Equal("\"inactive\"", Attr(await GetTextAsync(path), "occi.compute.state"));
+    }
+
+    [Fact]
+    public async Task Action_StopWhileInactive_Is409()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind);
+        var r = await Agent.SendAsync(HttpMethod.Post, path + "?action=stop", Lines("X-OCCI-Attribute: method=\"graceful\""));
+        Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+        Assert.Contains("inactive", await r.BodyAsync());
+    }
+
+    [Fact]
+    public async Task Action_UnknownTermOrBadMethod_Is400()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind);
+        var unknown = await Agent.SendAsync(HttpMethod.Post, path + "?action=explode", "");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("explode", await unknown.BodyAsync());
+        var bad = await Agent.SendAsync(HttpMethod.Post, path + "?action=start", Lines("X-OCCI-Attribute: method=\"sideways\""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var mismatch = await Agent.SendAsync(HttpMethod.Post, path + "?action=start",
+            Lines("Category: stop; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""));
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostUpdate_NewResourceTemplate_ReplacesOldOneAndResizes()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind, SmallTpl);
+        var r = await Agent.SendAsync(HttpMethod.Post, path, Lines(MediumTpl));
+        var body = await r.BodyAsync();
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Contains("Category: medium;", body);
+        Assert.DoesNotContain("Category: small;", body);
+        Assert.Equal("2", Attr(body, "occi.compute.cores"));
+    }
+
+    [Fact]
+    public async Task PostUpdate_DifferentOsTemplate_Is400()
+    {
+        AddImage(Agent, "alpine");
+        var path = await CreateAsync("/compute/", ComputeKind, OsTpl);
+        var r = await Agent.SendAsync(HttpMethod.Post, path,
+            Lines("Category: alpine; scheme=\"http://node.test/occi/infrastructure/os_tpl#\"; class=\"mixin\""));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("re-imaging", await r.BodyAsync());
+    }
+
+    [Fact]
+    public async Task Put_NewId_CreatesThenReplaceClearsTitleKeepsCores()
+    {
+        var id = "vm-put-1";
+        var created = await Agent.SendAsync(HttpMethod.Put, $"/compute/{id}", Lines(ComputeKind, "X-OCCI-Attribute: occi.core.title=\"one\"", "X-OCCI-Attribute: occi.compute.cores=2"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var replaced = await Agent.SendAsync(HttpMethod.Put, $"/compute/{id}", Lines(ComputeKind, "X-OCCI-Attribute: occi.core.summary=\"s\""));
+        var body = await replaced.BodyAsync();
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Null(Attr(body, "occi.core.title"));
+        Assert.Equal("\"s\"", Attr(body, "occi.core.summary"));
+        Assert.Equal("2", Attr(body, "occi.compute.cores"));
+    }
+
+    [Fact]
+    public async Task PostRoot_WithComputeKind_Creates()
+    {
+        var r = await Agent.SendAsync(HttpMethod.Post, "/", Lines($"Category: compute;scheme=\"{Infra}\""));
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        Assert.StartsWith("/compute/", r.LocationPath());
+    }
+
+    [Fact]
+    public async Task Network_CreateAndUpIs501()
+    {
+        var path = await CreateAsync("/network/", NetworkKind,
+            "Category: ipnetwork; scheme=\"http://schemas.ogf.org/occi/infrastructure/network#\"; class=\"mixin\"",
+            "X-OCCI-Attribute: occi.network.address=\"10.9.0.0/24\"", "X-OCCI-Attribute: occi.network.vlan=12");
+        var body = await GetTextAsync(path);
+        Assert.Equal("\"inactive\"", Attr(body, "occi.network.state"));
+        Assert.Equal("\"10.9.0.0/24\"", Attr(body, "occi.network.address"));
+        Assert.Equal("\"static\"", Attr(body, "occi.network.allocation"));
+        var up = await Agent.SendAsync(HttpMethod.Post, path + "?action=up", "");
+        Assert.Equal(HttpStatusCode.NotImplemented, up.StatusCode);
+    }
+}
