@@ -23,6 +23,8 @@ public sealed partial class EntityService
         var res = CategoryResolver.Resolve(snap, doc.Categories);
         if (res.Actions.Count > 0)
             throw AgentException.Invalid($"an entity rendering cannot contain the action category {res.Actions[0].Id}");
+        if (doc.Locations.Count > 0 || doc.EntityRefs.Count > 0)
+            throw AgentException.Invalid("an entity rendering cannot contain X-OCCI-Location lines; they only name entities for mixin collections");
         var kind = res.Kind ?? collectionKind
             ?? throw AgentException.Invalid("the request names no kind: add a Category of class \"kind\" (e.g. http://schemas.ogf.org/occi/infrastructure#compute)");
         if (collectionKind is not null && !kind.IsA(collectionKind))

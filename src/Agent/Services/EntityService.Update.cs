@@ -50,6 +50,8 @@ public sealed partial class EntityService
             throw AgentException.Invalid($"the kind of an entity cannot change: it is {kind.Id}, the request says {res.Kind.Id}");
         if (res.Actions.Count > 0)
             throw AgentException.Invalid($"to trigger {res.Actions[0].Id} POST to the entity with ?action={res.Actions[0].Term}");
+        if (doc.Locations.Count > 0 || doc.EntityRefs.Count > 0 || doc.MoreEntities.Count > 0)
+            throw AgentException.Invalid("an update carries one entity rendering; X-OCCI-Location lines and collections have no meaning here");
         return res;
     }
 
