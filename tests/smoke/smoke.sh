@@ -68,5 +68,5 @@ check "DELETE compute" test "$(req DELETE "$cpath")" = 200
 check "DELETE storage" test "$(req DELETE "/storage/$sid")" = 200
 check "  volume removed" test ! -e "$state/volumes/$sid.qcow2"
 
-echo "$pass passed, $fail failed"
+echo "smoke: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

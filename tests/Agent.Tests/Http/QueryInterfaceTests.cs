@@ -94,6 +94,21 @@ public sealed class QueryInterfaceTests : AgentTestBase
     }
 
     [Fact]
+    public async Task Get_ImageWithBadSidecar_IsSkippedOthersStay()
+    {
+        AddImage(Agent, "outside", sidecarJson: """{"kernel": "../../etc/passwd"}""");
+        AddImage(Agent, "nokernel", sidecarJson: """{"kernel": "vmlinuz-missing"}""");
+        AddImage(Agent, "broken", sidecarJson: "{ not json");
+        File.WriteAllText(Path.Combine(Agent.StateDir, "images", "vmlinuz"), "k");
+        AddImage(Agent, "direct", sidecarJson: """{"kernel": "vmlinuz", "cmdline": "console=ttyS0"}""");
+        var body = await GetTextAsync("/-/");
+        Assert.DoesNotContain("Category: outside;", body);
+        Assert.DoesNotContain("Category: nokernel;", body);
+        Assert.DoesNotContain("Category: broken;", body);
+        Assert.Contains("Category: direct;", body);
+    }
+
+    [Fact]
     public async Task Get_LegacyUserAgent_IsNotOfferedJson()
     {
         var r = await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("User-Agent", "rOCCI-core/4.3.0 rOCCI-api/4.3.0 OCCI/1.1"));

@@ -1,0 +1,68 @@
+using OcciAgent.Config;
+
+namespace OcciAgent.Tests.Unit;
+
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("occi-cli-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static Func<string, string?> Env(params (string, string)[] vars) => n => vars.FirstOrDefault(v => v.Item1 == n).Item2;
+
+    [Fact]
+    public void Parse_NoArguments_GivesEmbeddedDefaults()
+    {
+        var (cmd, o) = CommandLine.Parse([], Env());
+        Assert.Equal(CommandKind.Run, cmd);
+        Assert.Equal("http://127.0.0.1:8080", o.Listen);
+        Assert.Equal("./var", o.StateDir);
+        Assert.Equal(["tiny", "small", "medium", "large"], o.Flavours.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Parse_Precedence_FileThenEnvironmentThenFlags()
+    {
+        var file = Path.Combine(_dir, "c.json");
+        File.WriteAllText(file, """{ "listen": "http://127.0.0.1:1", "stateDir": "/from/file", "maxPageSize": 7, "flavours": [{"name":"edge","cores":2,"memory":1.5}] }""");
+        var (_, fromFile) = CommandLine.Parse(["--config", file], Env());
+        Assert.Equal("http://127.0.0.1:1", fromFile.Listen);
+        Assert.Equal(7, fromFile.MaxPageSize);
+        Assert.Equal("edge", Assert.Single(fromFile.Flavours).Name);
+        var (_, fromEnv) = CommandLine.Parse([$"--config={file}"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
+        Assert.Equal("/from/env", fromEnv.StateDir);
+        var (_, fromFlag) = CommandLine.Parse(["--config", file, "--state-dir", "/from/flag", "--listen", "http://[::1]:9"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
+        Assert.Equal("/from/flag", fromFlag.StateDir);
+        Assert.Equal("http://[::1]:9", fromFlag.Listen);
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("--listen")]
+    [InlineData("--listen", "ftp://x")]
+    public void Parse_BadArguments_NameTheProblem(params string[] args)
+    {
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(args, Env()));
+        Assert.Contains(args[^1] == "--listen" ? "--listen" : args[^1], e.Message);
+    }
+
+    [Theory]
+    [InlineData("""{ "listen": 5 }""", "not valid")]
+    [InlineData("""{ "colour": "red" }""", "colour")]
+    [InlineData("""{ "flavours": [{"name":"Big One","cores":1,"memory":1}] }""", "Big One")]
+    [InlineData("""{ "flavours": [{"name":"x","cores":0,"memory":1}] }""", "cores")]
+    [InlineData("""{ "schemeBase": "http://schemas.ogf.org/occi/mine/" }""", "schemeBase")]
+    public void Parse_BadConfigFile_IsAClearError(string json, string fragment)
+    {
+        var file = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(file, json);
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", file], Env()));
+        Assert.Contains(fragment, e.Message);
+    }
+
+    [Fact]
+    public void Parse_HelpAndVersion()
+    {
+        Assert.Equal(CommandKind.Help, CommandLine.Parse(["--help"], Env()).Item1);
+        Assert.Equal(CommandKind.Version, CommandLine.Parse(["--version"], Env()).Item1);
+    }
+}
