@@ -58,12 +58,13 @@ public sealed partial class QemuImg
         }
     }
 
-    /// <summary><c>qemu-img resize PATH SIZE</c> to an absolute size in bytes. Without <c>--shrink</c>
+    /// <summary><c>qemu-img resize -f qcow2 PATH SIZE</c> to an absolute size in bytes (the format is
+    /// given, never probed: probing lets guest-written data pick the format). Without <c>--shrink</c>
     /// qemu-img itself refuses to shrink; it also works on qcow2 overlays.</summary>
     public Task ResizeAsync(string path, long sizeBytes, CancellationToken ct)
     {
         VolumePath.EnsureUsable(path, "volume");
-        return RunAsync(["resize", path, Bytes(sizeBytes)], path, ct);
+        return RunAsync(["resize", "-f", "qcow2", path, Bytes(sizeBytes)], path, ct);
     }
 
     /// <summary><c>qemu-img snapshot -c NAME PATH</c>: creates an internal snapshot. The image must not be
@@ -72,7 +73,7 @@ public sealed partial class QemuImg
     {
         VolumePath.EnsureUsable(path, "volume");
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return RunAsync(["snapshot", "-c", name, path], path, ct);
+        return RunAsync(["snapshot", "-f", "qcow2", "-c", name, path], path, ct);
     }
 
     /// <summary><c>qemu-img convert -O qcow2 SRC DST</c>: writes a standalone qcow2 copy (any backing
@@ -81,7 +82,7 @@ public sealed partial class QemuImg
     {
         VolumePath.EnsureUsable(sourcePath, "source volume");
         VolumePath.EnsureUsable(destinationPath, "destination volume");
-        return RunAsync(["convert", "-O", "qcow2", sourcePath, destinationPath], sourcePath, ct);
+        return RunAsync(["convert", "-f", "qcow2", "-O", "qcow2", sourcePath, destinationPath], sourcePath, ct);
     }
 
     /// <summary><c>qemu-img --version</c>, parsed from its first line ("qemu-img version 7.2.22 (...)").</summary>
