@@ -73,7 +73,10 @@ public sealed partial class QemuImg
     {
         VolumePath.EnsureUsable(path, "volume");
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return RunAsync(["snapshot", "-f", "qcow2", "-c", name, path], path, ct);
+        // qemu-img 7.2's snapshot has no -f: the format is given through --image-opts instead
+        // (never probed), which makes the path an option value that must be escaped.
+        return RunAsync(["snapshot", "--image-opts", "-c", name,
+            Qemu.QemuOpt.Join(("driver", "qcow2"), ("file.driver", "file"), ("file.filename", path))], path, ct);
     }
 
     /// <summary><c>qemu-img convert -O qcow2 SRC DST</c>: writes a standalone qcow2 copy (any backing

@@ -267,6 +267,19 @@ public sealed class Qcow2VolumeDriverTests : IDisposable
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task SnapshotAsync_PathWithCommaAndEquals_ReachesTheRightFile()
+    {
+        // The path becomes a QEMU option value (--image-opts): its comma must be escaped, or
+        // "b,format=raw" would be read as a second option.
+        var path = _temp.File("a,file.driver=raw,b.qcow2");
+        await _driver.CreateAsync(new VolumeSpec(path, GiB), default);
+
+        await _driver.SnapshotAsync(path, "s1", default);
+
+        Assert.Contains("s1", QemuImgProbe.Run("snapshot", "-l", path));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task SnapshotAsync_DuplicateName_ThrowsInvalidRequestAndKeepsOneSnapshot()
     {
         var path = await CreateBaseAsync(GiB);
