@@ -46,6 +46,11 @@ public static class AgentHost
         services.AddSingleton<IVolumeDriver>(_ => new Qcow2VolumeDriver(new QemuImg(options.QemuImg)));
         services.AddSingleton(sp => new StorageBackend(sp.GetRequiredService<IVolumeDriver>(), options.VolumesDir));
         services.AddSingleton(sp => new ImageLibrary(options.ImagesDir, catalog, sp.GetRequiredService<ILogger<ImageLibrary>>()));
+        // Host effects per kind (IKindBackend). Compute and network get their QEMU and bridge
+        // backends in later issues; until then they live in the store and their actions are 501.
+        services.AddSingleton<IKindBackend, StorageKindBackend>();
+        services.AddSingleton<IKindBackend>(new ModelOnlyBackend(InfrastructureKinds.Compute, "virtual machines (the QEMU backend)"));
+        services.AddSingleton<IKindBackend>(new ModelOnlyBackend(InfrastructureKinds.Network, "networks (the Linux bridge backend)"));
         services.AddSingleton<EntityService>();
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
@@ -68,6 +73,6 @@ public static class AgentHost
         app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
         var service = app.Services.GetRequiredService<EntityService>();
         service.LoadUserMixins();
-        await service.ReconcileStorageAsync(ct);
+        await service.ReconcileAsync(ct);
     }
 }

@@ -1,4 +1,3 @@
-using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
@@ -80,47 +79,8 @@ public sealed partial class EntityService
 
     private async Task<Entity> ExecuteAsync(Entity e, Kind kind, OcciAction action, Dictionary<string, OcciValue> p, CancellationToken ct)
     {
-        if (kind.IsA(InfrastructureKinds.Storage)) return await StorageActionAsync(e, action, p, ct);
-        var what = kind.IsA(InfrastructureKinds.Compute) ? "virtual machines (the QEMU backend)"
-            : kind.IsA(InfrastructureKinds.Network) ? "networks (the Linux bridge backend)"
-            : "this action";
-        throw new AgentException(AgentError.NotImplemented,
-            $"action {action.Term} on {kind.Term} {e.Id} is not implemented yet: this agent does not manage {what} yet; the entity is unchanged");
-    }
-
-    /// <summary>Storage actions (GFD.224 §3.3 online/offline, plus the 1.1 resize/snapshot/backup
-    /// of digest §2.4 mapped onto qemu-img).</summary>
-    private async Task<Entity> StorageActionAsync(Entity e, OcciAction action, Dictionary<string, OcciValue> p, CancellationToken ct)
-    {
-        var info = await storage.InfoAsync(e.Id, ct);
-        if (info is null)
-            throw AgentException.Conflict($"storage {e.Id}: volume file {storage.PathFor(e.Id)} is missing; {action.Term} is impossible");
-        Entity updated;
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff");
-        switch (action.Term)
-        {
-            case "online":
-            case "offline":
-                updated = e.With("occi.storage.state", OcciValue.Str(action.Term)).With("occi.storage.state.message", null);
-                break;
-            case "resize":
-                updated = await ResizeVolumeAsync(e, e, p["size"].AsDouble, ct);
-                break;
-            case "snapshot":
-                var name = "occi-" + stamp;
-                await storage.Driver.SnapshotAsync(storage.PathFor(e.Id), name, ct);
-                updated = e.With("occi.storage.state.message", OcciValue.Str($"internal snapshot {name} created"));
-                break;
-            case "backup":
-                var dest = Path.Combine(storage.VolumesDir, "backups", $"{e.Id}-{stamp}.qcow2");
-                try { await storage.Driver.CopyAsync(storage.PathFor(e.Id), dest, ct); }
-                catch (VolumeException ve) when (ve.Kind == VolumeErrorKind.InvalidRequest) { throw AgentException.Conflict(ve.Message); }
-                updated = e.With("occi.storage.state.message", OcciValue.Str($"backup written to {dest}"));
-                break;
-            default:
-                throw new AgentException(AgentError.NotImplemented, $"storage action {action.Term} is not implemented");
-        }
-        store.Upsert(updated);
-        return updated;
+        var result = await BackendFor(kind).ActAsync(e, action, p, ct);
+        store.Upsert(result);
+        return result;
     }
 }

@@ -1,4 +1,3 @@
-using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
@@ -45,14 +44,18 @@ public sealed partial class EntityService
         foreach (var lr in doc.Links)
             links.Add(BuildInlineLink(lr, entity, kind, location, links, snap));
 
-        var undo = new List<Func<Task>>();
+        // Host effects in order, undone in reverse if a later step or the store fails (S110).
+        var done = new List<(IKindBackend Backend, Entity Entity)>();
         try
         {
-            if (kind.IsA(InfrastructureKinds.Storage))
+            var backend = BackendFor(kind);
+            entity = await backend.CreateAsync(entity, res.Mixins, ct);
+            done.Add((backend, entity));
+            for (var i = 0; i < links.Count; i++)
             {
-                entity = await CreateVolumeAsync(entity, res.Mixins, ct);
-                var createdId = entity.Id;
-                undo.Add(() => storage.DeleteAsync(createdId, CancellationToken.None));
+                var linkBackend = BackendFor(KindOf(links[i]));
+                links[i] = await linkBackend.CreateAsync(links[i], MixinsOf(links[i]), ct);
+                done.Add((linkBackend, links[i]));
             }
             store.Transaction(tx =>
             {
@@ -62,7 +65,7 @@ public sealed partial class EntityService
         }
         catch
         {
-            foreach (var u in undo) await UndoAsync(u, id);
+            for (var i = done.Count - 1; i >= 0; i--) await UndoAsync(done[i].Backend, done[i].Entity);
             throw;
         }
         return entity;
@@ -113,28 +116,9 @@ public sealed partial class EntityService
         return label.Length == 0 ? e : e.With("occi.compute.hostname", OcciValue.Str(label));
     }
 
-    private async Task<Entity> CreateVolumeAsync(Entity e, IReadOnlyList<Mixin> mixins, CancellationToken ct)
+    private async Task UndoAsync(IKindBackend backend, Entity e)
     {
-        var image = mixins.Select(m => m.Backing).OfType<ImageInfo>().FirstOrDefault();
-        var size = e.Get("occi.storage.size")?.AsDouble;
-        VolumeInfo info;
-        try
-        {
-            info = await storage.CreateAsync(e.Id, size, image, ct);
-        }
-        catch (VolumeException ve) when (ve.Kind is VolumeErrorKind.InvalidRequest)
-        {
-            throw AgentException.Invalid($"storage {e.Id}: {ve.Message}");
-        }
-        Log.VolumeCreated(log, e.Id, info.Path, info.VirtualSizeBytes, image is null ? "" : $", backing {image.Path}");
-        // A fresh qcow2 volume is usable at once; report that truthfully (digest §2.4 [REC]).
-        return e.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)))
-            .With("occi.storage.state", OcciValue.Str("online"));
-    }
-
-    private async Task UndoAsync(Func<Task> undo, string id)
-    {
-        try { await undo(); }
-        catch (Exception e) { Log.UndoFailed(log, id, e.Message); }
+        try { await backend.UndoCreateAsync(e); }
+        catch (Exception ex) { Log.UndoFailed(log, e.Id, ex.Message); }
     }
 }

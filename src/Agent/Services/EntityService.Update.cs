@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Occi.Validation;
-using OcciAgent.Storage;
 
 namespace OcciAgent.Services;
 
@@ -119,38 +117,28 @@ public sealed partial class EntityService
 
     private async Task<Entity> CommitUpdateAsync(Entity current, Entity updated, Kind kind, List<Entity> links, CancellationToken ct)
     {
-        if (kind.IsA(InfrastructureKinds.Storage)
-            && updated.Get("occi.storage.size") is { } newSize && current.Get("occi.storage.size") is { } oldSize
-            && !newSize.SameAs(oldSize))
-            updated = await ResizeVolumeAsync(current, updated, newSize.AsDouble, ct);
-        store.Transaction(tx =>
-        {
-            tx.Upsert(updated);
-            foreach (var l in links) tx.Upsert(l);
-        });
-        return updated;
-    }
-
-    /// <summary>GFD.224 §3.3: resizing is an update of occi.storage.size. Growing runs qemu-img
-    /// resize; shrinking would destroy data and is refused (409).</summary>
-    private async Task<Entity> ResizeVolumeAsync(Entity current, Entity updated, double newGiB, CancellationToken ct)
-    {
-        var info = await storage.InfoAsync(current.Id, ct)
-            ?? throw AgentException.Conflict($"storage {current.Id}: volume file {storage.PathFor(current.Id)} is missing; it cannot be resized");
-        var newBytes = StorageBackend.ToBytes(newGiB);
-        if (newBytes < info.VirtualSizeBytes)
-            throw AgentException.Conflict(
-                $"storage {current.Id}: shrinking from {OcciValue.FormatFloat(StorageBackend.ToGiB(info.VirtualSizeBytes))} GiB to {OcciValue.FormatFloat(newGiB)} GiB is refused because it would destroy data");
+        updated = await BackendFor(kind).UpdateAsync(current, updated, ct);
+        var done = new List<(IKindBackend Backend, Entity Entity)>();
         try
         {
-            await storage.ResizeAsync(current.Id, newGiB, ct);
+            for (var i = 0; i < links.Count; i++)
+            {
+                var linkBackend = BackendFor(KindOf(links[i]));
+                links[i] = await linkBackend.CreateAsync(links[i], MixinsOf(links[i]), ct);
+                done.Add((linkBackend, links[i]));
+            }
+            store.Transaction(tx =>
+            {
+                tx.Upsert(updated);
+                foreach (var l in links) tx.Upsert(l);
+            });
         }
-        catch (VolumeException ve) when (ve.Kind == VolumeErrorKind.InvalidRequest)
+        catch
         {
-            throw AgentException.Conflict($"storage {current.Id}: {ve.Message}");
+            for (var i = done.Count - 1; i >= 0; i--) await UndoAsync(done[i].Backend, done[i].Entity);
+            throw;
         }
-        var after = await storage.InfoAsync(current.Id, ct);
-        return updated.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(after?.VirtualSizeBytes ?? newBytes)));
+        return updated;
     }
 
     /// <summary>DELETE of an entity (GFD.223 §10.4): a resource takes its links with it (S25),
@@ -168,12 +156,14 @@ public sealed partial class EntityService
         var kind = KindOf(e);
         var location = LocationOf(kind, e.Id);
         var links = kind.IsLinkKind ? [] : store.LinksFrom(location).Concat(store.LinksTo(location)).DistinctBy(l => l.Id).ToList();
+        // The host first (links, then the resource), so a failure leaves the entity in place.
+        foreach (var l in links) await BackendFor(KindOf(l)).DeleteAsync(l, ct);
+        await BackendFor(kind).DeleteAsync(e, ct);
         store.Transaction(tx =>
         {
             foreach (var l in links) tx.Delete(l.Id);
             tx.Delete(e.Id);
         });
-        if (kind.IsA(InfrastructureKinds.Storage)) await storage.DeleteAsync(e.Id, ct);
     }
 
     /// <summary>DELETE on a kind collection: delete every member (GFD.223 §11.4).</summary>

@@ -4,7 +4,6 @@ using OcciAgent.Occi;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
-using OcciAgent.Storage;
 using OcciAgent.Store;
 
 namespace OcciAgent.Services;
@@ -14,9 +13,19 @@ namespace OcciAgent.Services;
 /// HTTP-free: callers pass parsed documents and get entities back; refusals are
 /// <see cref="AgentException"/>. Writes are serialised: one host, one writer at a time.</summary>
 public sealed partial class EntityService(
-    OcciCatalog catalog, IEntityStore store, StorageBackend storage, ILogger<EntityService> log)
+    OcciCatalog catalog, IEntityStore store, IEnumerable<IKindBackend> backends, ILogger<EntityService> log)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly IReadOnlyList<IKindBackend> _backends = [.. backends];
+
+    /// <summary>The backend of the kind or of its nearest ancestor; kinds without one only live
+    /// in the store.</summary>
+    internal IKindBackend BackendFor(Kind kind)
+    {
+        for (var k = kind; k is not null; k = k.Parent)
+            if (_backends.FirstOrDefault(b => b.Kind == k) is { } b) return b;
+        return new ModelOnlyBackend(kind, $"{kind.Term} entities");
+    }
 
     public OcciCatalog Catalog => catalog;
     public IEntityStore Store => store;
@@ -66,7 +75,7 @@ public sealed partial class EntityService(
     public async Task<EntityView> ViewAsync(Entity e, CancellationToken ct, bool withLinks = true)
     {
         var kind = KindOf(e);
-        var observed = await ObserveAsync(kind, e, ct);
+        var observed = await BackendFor(kind).ObserveAsync(e, ct);
         var mixins = MixinsOf(observed);
         var location = LocationOf(kind, e.Id);
         var links = new List<EntityView>();
@@ -75,16 +84,6 @@ public sealed partial class EntityService(
                 links.Add(await ViewAsync(l, ct, withLinks: false));
         return new EntityView(observed, kind, mixins, location,
             StateRules.Applicable(kind, mixins, observed), OrderAttributes(kind, mixins, observed), links);
-    }
-
-    private async Task<Entity> ObserveAsync(Kind kind, Entity e, CancellationToken ct)
-    {
-        if (!kind.IsA(InfrastructureKinds.Storage)) return e;
-        var info = await storage.InfoAsync(e.Id, ct);
-        if (info is null)
-            return e.With("occi.storage.state", OcciValue.Str("error"))
-                .With("occi.storage.state.message", OcciValue.Str($"volume file {storage.PathFor(e.Id)} is missing"));
-        return e.With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)));
     }
 
     /// <summary>occi.core.id first, then the kind's attributes in definition order, then the
@@ -100,26 +99,16 @@ public sealed partial class EntityService(
         return result;
     }
 
-    /// <summary>Reconciles stored storage entities with the files on disk at start (issue:
-    /// a missing volume becomes state error with a message; a volume that came back is online).</summary>
-    public async Task ReconcileStorageAsync(CancellationToken ct)
+    /// <summary>At start, each backend compares the stored entities of its kind with the host
+    /// and the differences are stored (issue #2 item 7 for storage).</summary>
+    public async Task ReconcileAsync(CancellationToken ct)
     {
-        foreach (var e in store.ByKind(InfrastructureKinds.Storage.Id))
+        var all = store.All();
+        foreach (var backend in _backends)
         {
-            var info = await storage.InfoAsync(e.Id, ct);
-            var state = e.GetString("occi.storage.state");
-            if (info is null && state != "error")
-            {
-                var msg = $"volume file {storage.PathFor(e.Id)} is missing";
-                store.Upsert(e.With("occi.storage.state", OcciValue.Str("error")).With("occi.storage.state.message", OcciValue.Str(msg)));
-                Log.VolumeMissing(log, e.Id, storage.PathFor(e.Id));
-            }
-            else if (info is not null && state == "error" && e.GetString("occi.storage.state.message")?.StartsWith("volume file") == true)
-            {
-                store.Upsert(e.With("occi.storage.state", OcciValue.Str("offline")).With("occi.storage.state.message", null)
-                    .With("occi.storage.size", OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes))));
-                Log.VolumeBack(log, e.Id);
-            }
+            var mine = all.Where(e => catalog.Current.FindKind(e.KindId)?.IsA(backend.Kind) == true).ToList();
+            var changed = await backend.ReconcileAsync(mine, ct);
+            if (changed.Count > 0) store.Transaction(tx => { foreach (var e in changed) tx.Upsert(e); });
         }
     }
 }

@@ -1,0 +1,54 @@
+using OcciAgent.Occi.Model;
+
+namespace OcciAgent.Services;
+
+/// <summary>The host side of one kind: what creating, changing, deleting and acting on its
+/// entities does on this machine. <see cref="EntityService"/> keeps the OCCI semantics
+/// (validation, templates, links, state rules) and calls the backend of the entity's kind; the
+/// backend calls the drivers of src/Hypervisor and src/Net. Backends throw
+/// <see cref="AgentException"/> for refusals and leave the host unchanged when they fail.</summary>
+public interface IKindBackend
+{
+    /// <summary>The kind (or ancestor kind) this backend serves.</summary>
+    Kind Kind { get; }
+
+    /// <summary>Makes a validated new entity real; returns it with what the host reports.</summary>
+    Task<Entity> CreateAsync(Entity entity, IReadOnlyList<Mixin> mixins, CancellationToken ct);
+
+    /// <summary>Reverses <see cref="CreateAsync"/> when storing the entity failed afterwards.</summary>
+    Task UndoCreateAsync(Entity entity);
+
+    /// <summary>Applies a validated change (partial update or replace); returns the result.</summary>
+    Task<Entity> UpdateAsync(Entity current, Entity updated, CancellationToken ct);
+
+    /// <summary>Removes what the entity is on the host (called after its links are gone).</summary>
+    Task DeleteAsync(Entity entity, CancellationToken ct);
+
+    /// <summary>Runs an action already checked against the state machine.</summary>
+    Task<Entity> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct);
+
+    /// <summary>The entity as the host sees it now (for rendering; nothing is stored).</summary>
+    Task<Entity> ObserveAsync(Entity entity, CancellationToken ct);
+
+    /// <summary>At start: compare stored entities with the host and record what differs.</summary>
+    Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct);
+}
+
+/// <summary>A kind whose entities live only in the store: no host effect, and actions answer 501
+/// naming what is missing (issue #2 item 6: compute and network until their backends exist;
+/// links have no actions).</summary>
+public sealed class ModelOnlyBackend(Kind kind, string missing) : IKindBackend
+{
+    public Kind Kind { get; } = kind;
+    public Task<Entity> CreateAsync(Entity entity, IReadOnlyList<Mixin> mixins, CancellationToken ct) => Task.FromResult(entity);
+    public Task UndoCreateAsync(Entity entity) => Task.CompletedTask;
+    public Task<Entity> UpdateAsync(Entity current, Entity updated, CancellationToken ct) => Task.FromResult(updated);
+    public Task DeleteAsync(Entity entity, CancellationToken ct) => Task.CompletedTask;
+    public Task<Entity> ObserveAsync(Entity entity, CancellationToken ct) => Task.FromResult(entity);
+    public Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<Entity>>([]);
+
+    public Task<Entity> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct) =>
+        throw new AgentException(AgentError.NotImplemented,
+            $"action {action.Term} on {Kind.Term} {entity.Id} is not implemented yet: this agent does not manage {missing} yet; the entity is unchanged");
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Occi.Rendering;
+using OcciAgent.Services;
+using OcciAgent.Storage;
+using OcciAgent.Store;
+
+namespace OcciAgent.Tests.Services;
+
+/// <summary>GFD.185 / S110: when storing fails after the host was changed, the host change is
+/// undone. The store is the seam: a wrapper that fails its transactions around the real
+/// in-memory store (whose own behaviour is tested in Store/); the volume side is real qemu-img.</summary>
+public sealed class RollbackTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("occi-rollback-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private sealed class FailingStore(IEntityStore inner) : IEntityStore
+    {
+        public bool Fail { get; set; }
+        public Entity? Get(string id) => inner.Get(id);
+        public IReadOnlyList<Entity> All() => inner.All();
+        public IReadOnlyList<Entity> ByKind(string kindId) => inner.ByKind(kindId);
+        public IReadOnlyList<Entity> WithMixin(string mixinId) => inner.WithMixin(mixinId);
+        public IReadOnlyList<Entity> LinksFrom(string sourceLocation) => inner.LinksFrom(sourceLocation);
+        public IReadOnlyList<Entity> LinksTo(string targetLocation) => inner.LinksTo(targetLocation);
+        public void Upsert(Entity e) => inner.Upsert(e);
+        public bool Delete(string id) => inner.Delete(id);
+        public void Transaction(Action<IEntityStore> work)
+        {
+            if (Fail) throw new IOException("disk full (simulated)");
+            inner.Transaction(work);
+        }
+        public IReadOnlyList<UserMixinRecord> UserMixins() => inner.UserMixins();
+        public void SaveUserMixin(UserMixinRecord m) => inner.SaveUserMixin(m);
+        public bool DeleteUserMixin(string typeId) => inner.DeleteUserMixin(typeId);
+    }
+
+    [Fact]
+    public async Task CreateStorage_StoreFails_VolumeIsRemovedAndNothingStored()
+    {
+        var volumes = Path.Combine(_dir, "volumes");
+        var store = new FailingStore(new InMemoryEntityStore()) { Fail = true };
+        var backend = new StorageKindBackend(new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes), NullLogger<StorageKindBackend>.Instance);
+        var service = new EntityService(new OcciCatalog("http://node.test/occi/"), store, [backend], NullLogger<EntityService>.Instance);
+        var doc = new OcciDocument();
+        doc.Categories.Add(new CategoryRendering("storage", Schemes.Infra, "kind"));
+        doc.Attributes.Add(new("occi.storage.size", OcciValue.Float(0.25)));
+
+        var e = await Assert.ThrowsAsync<IOException>(() => service.CreateAsync(null, doc, null, CancellationToken.None));
+
+        Assert.Contains("simulated", e.Message);
+        Assert.Empty(Directory.Exists(volumes) ? Directory.GetFiles(volumes) : []);
+        Assert.Empty(store.All());
+
+        store.Fail = false;
+        var created = await service.CreateAsync(null, doc, null, CancellationToken.None);
+        Assert.True(File.Exists(Path.Combine(volumes, created.Id + ".qcow2")));
+    }
+}
