@@ -104,9 +104,9 @@ public sealed partial class OcciHandler
     private async Task WriteCollectionAsync(Call call, IReadOnlyList<Entity> entities, CollectionShape shape)
     {
         var views = new List<EntityView>(entities.Count);
-        // Text renderings list locations only; build full views only where they are rendered.
-        var full = call.Renderer.MediaType.Contains("json", StringComparison.Ordinal);
-        foreach (var e in entities) views.Add(full ? await service.ViewAsync(e, call.Ct) : await service.ViewAsync(e, call.Ct, withLinks: false));
+        // Text renderings list locations only: no links, no look at the host for them.
+        var full = call.Renderer.CollectionsCarryEntities;
+        foreach (var e in entities) views.Add(await service.ViewAsync(e, call.Ct, withLinks: full, observe: full));
         await WriteAsync(call.Http, 200, call.Renderer.Collection(views, shape, call.BaseUrl));
     }
 

@@ -29,12 +29,13 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         // GFD.223 §5.2: every response names the OCCI version; S51: and lists what we render.
         http.Response.Headers["Server"] = info.ServerHeader;
         http.Response.Headers["Accept"] = legacy ? MediaTypes.LegacyAccept : MediaTypes.AllAccept;
-        var renderer = media.Negotiate(request.Headers.Accept.ToString()) ?? media.Default;
+        var negotiated = media.Negotiate(request.Headers.Accept.ToString());
+        var renderer = negotiated ?? media.Default; // errors about Accept itself go out as text/plain
         try
         {
             if (ClientVersionTooHigh(request, out var version))
                 throw new AgentException(AgentError.NotImplemented, $"this server implements OCCI/1.2; the client asks for OCCI/{version}");
-            if (media.Negotiate(request.Headers.Accept.ToString()) is null)
+            if (negotiated is null)
                 throw new AgentException(AgentError.NotAcceptable,
                     $"none of the media types in Accept '{request.Headers.Accept}' can be produced; supported: {MediaTypes.AllAccept}");
             var path = request.Path.Value is { Length: > 0 } p ? p : "/";

@@ -72,10 +72,10 @@ public sealed partial class EntityService(
         catalog.Current.FindKind(e.KindId) ?? throw new InvalidOperationException($"entity {e.Id} has unknown kind {e.KindId}");
 
     /// <summary>Builds the rendering view; storage size and state come from the real volume.</summary>
-    public async Task<EntityView> ViewAsync(Entity e, CancellationToken ct, bool withLinks = true)
+    public async Task<EntityView> ViewAsync(Entity e, CancellationToken ct, bool withLinks = true, bool observe = true)
     {
         var kind = KindOf(e);
-        var observed = await BackendFor(kind).ObserveAsync(e, ct);
+        var observed = observe ? await BackendFor(kind).ObserveAsync(e, ct) : e;
         var mixins = MixinsOf(observed);
         var location = LocationOf(kind, e.Id);
         var links = new List<EntityView>();

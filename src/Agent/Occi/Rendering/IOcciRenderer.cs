@@ -8,6 +8,10 @@ public interface IOcciRenderer
     /// <summary>The media type written in Content-Type.</summary>
     string MediaType { get; }
 
+    /// <summary>True when collections render whole entities (JSON, GFD.226 §3.3); text
+    /// renderings list locations only, so the caller can skip building full views.</summary>
+    bool CollectionsCarryEntities => false;
+
     /// <summary>GET entity, update, action responses.</summary>
     OcciOutput Entity(EntityView entity, string baseUrl);
 

@@ -17,6 +17,9 @@ public sealed class JsonRenderer : IOcciRenderer
 
     public string MediaType { get; }
 
+    /// <summary>GFD.226 §3.3: entity collections are arrays of full entity objects.</summary>
+    public bool CollectionsCarryEntities => true;
+
     public OcciOutput Entity(EntityView entity, string baseUrl) =>
         Output(JsonValues.Write(w => JsonEntityWriter.WriteEntity(w, entity)));
 
