@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
+using OcciAgent.Occi.Rendering.Text;
 
 namespace OcciAgent.Http;
 
@@ -10,13 +11,11 @@ namespace OcciAgent.Http;
 /// rewrites absolute URLs of this server into local paths (digest §3.1).</summary>
 public static class RequestReader
 {
-    private static readonly string[] OcciHeaders = ["Category", "Link", "X-OCCI-Attribute", "X-OCCI-Location", "X-OCCI-Category", "X-OCCI-Link"];
-
     public static List<KeyValuePair<string, string>> Headers(HttpRequest request) =>
         request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
 
     public static bool HasOcciHeaders(HttpRequest request) =>
-        request.Headers.Keys.Any(k => OcciHeaders.Contains(k.Replace('_', '-'), StringComparer.OrdinalIgnoreCase));
+        request.Headers.Keys.Any(TextHeaders.IsOcciHeader);
 
     public static async Task<OcciDocument> ReadAsync(HttpRequest request, MediaTypes media, CancellationToken ct)
     {

@@ -110,8 +110,8 @@ public sealed partial class EntityService
                 if (s.Default is { } d && !changes.ContainsKey(s.Name)) attrs[s.Name] = d;
         foreach (var (name, v) in changes) attrs[name] = v;
         var updated = current with { Mixins = [.. mixins.Select(m => m.Id)], Attributes = attrs.ToImmutable() };
-        AttributeValidator.CheckRequired(specs.Where(p => p.Key != "occi.storage.size" || !kind.IsA(InfrastructureKinds.Storage))
-            .ToDictionary(p => p.Key, p => p.Value), updated.Attributes);
+        // A storage always has its size from creation, and PUT keeps it (KeepOnReplace): no waiver needed.
+        AttributeValidator.CheckRequired(specs, updated.Attributes);
         return updated;
     }
 

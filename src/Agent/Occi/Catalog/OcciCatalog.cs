@@ -35,9 +35,6 @@ public sealed class CatalogSnapshot
     /// <summary>The kind or mixin bound to a collection path (ending in '/').</summary>
     public Category? AtLocation(string path) => ByLocation.GetValueOrDefault(path);
 
-    /// <summary>The kind or mixin that owns an action.</summary>
-    public Category? OwnerOf(OcciAction action) =>
-        (Category?)Kinds.FirstOrDefault(k => k.Actions.Contains(action)) ?? Mixins.FirstOrDefault(m => m.Actions.Contains(action));
 }
 
 /// <summary>The agent's category model (GFD.221 §5.3): static kinds and mixins, plus the
