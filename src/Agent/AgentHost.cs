@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OcciAgent.Vms;
 using OcciAgent.Config;
 using OcciAgent.Http;
 using OcciAgent.Hypervisor.Volumes;
@@ -43,26 +44,35 @@ public static class AgentHost
         services.AddSingleton(options);
         services.AddSingleton(catalog);
         services.AddSingleton<IEntityStore>(_ => new LiteDbEntityStore(options.DatabasePath));
-        services.AddSingleton<IVolumeDriver>(_ => new Qcow2VolumeDriver(new QemuImg(options.QemuImg)));
+        services.AddSingleton(_ => new QemuImg(options.QemuImg));
+        services.AddSingleton<IVolumeDriver>(sp => new Qcow2VolumeDriver(sp.GetRequiredService<QemuImg>()));
         services.AddSingleton(sp => new StorageBackend(sp.GetRequiredService<IVolumeDriver>(), options.VolumesDir));
         services.AddSingleton(sp => new ImageLibrary(options.ImagesDir, catalog, sp.GetRequiredService<ILogger<ImageLibrary>>()));
-        // Host effects per kind (IKindBackend). Compute and network get their QEMU and bridge
-        // backends in later issues; until then they live in the store and their actions are 501.
+        services.AddSingleton<ComputeHost>();
+        services.AddSingleton<ComputeSpecBuilder>();
+        services.AddSingleton<ImageCapture>();
+        services.AddSingleton<ComputeKindBackend>();
+        // Host effects per kind (IKindBackend). Networks get their bridge backend in a later
+        // issue; until then they live in the store and their actions are 501.
         services.AddSingleton<IKindBackend, StorageKindBackend>();
-        services.AddSingleton<IKindBackend>(new ModelOnlyBackend(InfrastructureKinds.Compute, "virtual machines (the QEMU backend)"));
+        services.AddSingleton<IKindBackend>(sp => sp.GetRequiredService<ComputeKindBackend>());
+        services.AddSingleton<IKindBackend, StorageLinkBackend>();
         services.AddSingleton<IKindBackend>(new ModelOnlyBackend(InfrastructureKinds.Network, "networks (the Linux bridge backend)"));
         services.AddSingleton<EntityService>();
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
         services.AddSingleton<OcciHandler>();
+        services.AddSingleton<HostEndpoints>();
 
         var app = builder.Build();
         var images = app.Services.GetRequiredService<ImageLibrary>();
         var handler = app.Services.GetRequiredService<OcciHandler>();
-        app.Run(ctx =>
+        var extensions = app.Services.GetRequiredService<HostEndpoints>();
+        app.Run(async ctx =>
         {
+            if (await extensions.TryHandleAsync(ctx)) return;
             images.Refresh();
-            return handler.HandleAsync(ctx);
+            await handler.HandleAsync(ctx);
         });
         return app;
     }
@@ -71,7 +81,10 @@ public static class AgentHost
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
     {
         app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
+        await app.Services.GetRequiredService<ComputeHost>().ProbeAsync(ct);
         var service = app.Services.GetRequiredService<EntityService>();
+        // VM status changes (QMP events) are stored under the same lock as requests.
+        app.Services.GetRequiredService<ComputeKindBackend>().Persist = service.ApplyHostChangeAsync;
         service.LoadUserMixins();
         await service.ReconcileAsync(ct);
     }

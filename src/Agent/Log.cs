@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace OcciAgent;
 
 /// <summary>All log messages of the agent with stable event ids: 1xx start-up, 2xx store and
-/// reconcile, 3xx storage, 5xx request failures.</summary>
+/// reconcile, 3xx storage, 4xx virtual machines, 5xx request failures.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "occi-agent {Version} listening on {Listen}, state dir {StateDir}")]
@@ -26,6 +26,27 @@ internal static partial class Log
 
     [LoggerMessage(301, LogLevel.Warning, "storage {Id}: undo after failure: {Error}")]
     public static partial void UndoFailed(ILogger log, string id, string error);
+
+    [LoggerMessage(103, LogLevel.Information, "QEMU {Path} version {Version}; accelerator {Accelerator}: {Reason}; launcher {Launcher}")]
+    public static partial void QemuFound(ILogger log, string path, string version, string accelerator, string reason, string launcher);
+
+    [LoggerMessage(104, LogLevel.Warning, "virtual machines unavailable: {Problem}; compute actions answer 503")]
+    public static partial void QemuMissing(ILogger log, string problem);
+
+    [LoggerMessage(202, LogLevel.Information, "compute {Id}: reattached, VM is {Phase} {Message}")]
+    public static partial void VmReattached(ILogger log, string id, string phase, string message);
+
+    [LoggerMessage(400, LogLevel.Information, "compute {Id}: VM {Phase} {Message}")]
+    public static partial void VmStatus(ILogger log, string id, string phase, string message);
+
+    [LoggerMessage(401, LogLevel.Information, "compute {Id}: {Action} ({Method}) done in {Ms} ms")]
+    public static partial void VmAction(ILogger log, string id, string action, string method, long ms);
+
+    [LoggerMessage(402, LogLevel.Information, "compute {Id}: root disk captured as image {Path}")]
+    public static partial void ImageSaved(ILogger log, string id, string path);
+
+    [LoggerMessage(403, LogLevel.Warning, "compute {Id}: {What} failed: {Error}")]
+    public static partial void VmBackgroundFailed(ILogger log, string id, string what, string error);
 
     [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger log, Exception e, string method, string path);

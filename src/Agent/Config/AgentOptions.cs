@@ -14,11 +14,20 @@ public sealed class AgentOptions
     /// <summary>Largest <c>number</c> accepted for pagination (GFD.223 §6: larger → 413).</summary>
     public int MaxPageSize { get; set; } = 1000;
     public string QemuImg { get; set; } = "qemu-img";
+    /// <summary>The QEMU system emulator (a name looked up on PATH, or a path).</summary>
+    public string Qemu { get; set; } = "qemu-system-x86_64";
+    /// <summary><c>auto</c> (KVM only where the CPU really has it), <c>kvm</c> or <c>tcg</c>.</summary>
+    public string Accelerator { get; set; } = "auto";
+    /// <summary>How long a graceful stop or restart waits for the guest before powering off.</summary>
+    public double StopTimeoutSeconds { get; set; } = 60;
+    /// <summary>Bound of each VM's serial console log.</summary>
+    public long ConsoleLogBytes { get; set; } = 1024 * 1024;
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");
     public string VolumesDir => Path.Combine(StateDir, "volumes");
+    public string VmsDir => Path.Combine(StateDir, "vms");
 
     private static string SafeHost()
     {

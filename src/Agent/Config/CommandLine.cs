@@ -22,8 +22,10 @@ public static class CommandLine
 
           --listen URL      where to listen (env OCCI_AGENT_LISTEN)
           --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
-          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg,
+          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
+                            accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
                             flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
+          env OCCI_AGENT_ACCELERATOR overrides accelerator
           --help            this text
           --version         the version
         """;
@@ -50,6 +52,7 @@ public static class CommandLine
         if (config is not null) ApplyFile(o, config);
         o.Listen = listen ?? env("OCCI_AGENT_LISTEN") ?? o.Listen;
         o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
+        o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
         Validate(o);
         return (CommandKind.Run, o);
     }
@@ -75,6 +78,10 @@ public static class CommandLine
         if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
         if (f.MaxPageSize is { } m) o.MaxPageSize = m;
         if (f.QemuImg is not null) o.QemuImg = f.QemuImg;
+        if (f.Qemu is not null) o.Qemu = f.Qemu;
+        if (f.Accelerator is not null) o.Accelerator = f.Accelerator;
+        if (f.StopTimeoutSeconds is { } t) o.StopTimeoutSeconds = t;
+        if (f.ConsoleLogBytes is { } b) o.ConsoleLogBytes = b;
         if (f.Flavours is not null)
             o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
@@ -88,6 +95,9 @@ public static class CommandLine
         if (!o.SchemeBase.EndsWith('/') || !Uri.TryCreate(o.SchemeBase, UriKind.Absolute, out _) || o.SchemeBase.StartsWith("http://schemas.ogf.org/occi/"))
             throw new ConfigException($"schemeBase '{o.SchemeBase}' must be an absolute URL ending in '/' outside http://schemas.ogf.org/occi/");
         if (o.MaxPageSize < 1) throw new ConfigException("maxPageSize must be at least 1");
+        if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
+        if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
+        if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");
         foreach (var f in o.Flavours)
         {
             if (Templates.SanitiseTerm(f.Name) != f.Name)

@@ -11,6 +11,10 @@ public sealed class ConfigFile
     public string? SchemeBase { get; set; }
     public int? MaxPageSize { get; set; }
     public string? QemuImg { get; set; }
+    public string? Qemu { get; set; }
+    public string? Accelerator { get; set; }
+    public double? StopTimeoutSeconds { get; set; }
+    public long? ConsoleLogBytes { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
 }
 

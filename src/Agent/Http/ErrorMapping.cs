@@ -1,3 +1,4 @@
+using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Store;
@@ -16,6 +17,12 @@ public static class ErrorMapping
         VolumeException { Kind: VolumeErrorKind.InvalidRequest } v => (400, v.Message),
         VolumeException { Kind: VolumeErrorKind.NotFound } v => (409, v.Message),
         VolumeException { Kind: VolumeErrorKind.ToolMissing } v => (503, v.Message),
+        // VM operations: refused in this state 409, QEMU unusable 503, the guest too slow 504;
+        // QEMU's own failures keep its words (500, logged as host failures, not as our bugs).
+        VmException { Kind: VmErrorKind.Conflict } v => (409, v.Message),
+        VmException { Kind: VmErrorKind.Unavailable } v => (503, v.Message),
+        VmException { Kind: VmErrorKind.Timeout } v => (504, v.Message),
+        VmException { Kind: VmErrorKind.Failed } v => (500, v.Message),
         _ => null,
     };
 

@@ -14,8 +14,10 @@ public sealed partial class EntityService
     public Task<Entity> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
         Locked(async () =>
         {
-            var e = GetAt(path);
-            var kind = KindOf(e);
+            // The state the host reports now, not the last stored one (it follows events).
+            var stored = GetAt(path);
+            var kind = KindOf(stored);
+            var e = await BackendFor(kind).ObserveAsync(stored, ct);
             var mixins = MixinsOf(e);
             var (action, parameters) = ResolveAction(kind.Actions.Concat(mixins.SelectMany(m => m.Actions)).ToList(), term, doc,
                 $"{kind.Term} {e.Id}");
@@ -31,9 +33,11 @@ public sealed partial class EntityService
         {
             var defined = owner switch { Kind k => k.Actions, Mixin m => m.Actions, _ => [] };
             var (action, parameters) = ResolveAction(defined, term, doc, $"collection {owner.Id}");
-            foreach (var e in members) CheckApplicable(KindOf(e), MixinsOf(e), e, action);
+            var observed = new List<Entity>();
+            foreach (var m in members) observed.Add(await BackendFor(KindOf(m)).ObserveAsync(m, ct));
+            foreach (var e in observed) CheckApplicable(KindOf(e), MixinsOf(e), e, action);
             var results = new List<Entity>();
-            foreach (var e in members) results.Add(await ExecuteAsync(e, KindOf(e), action, parameters, ct));
+            foreach (var e in observed) results.Add(await ExecuteAsync(e, KindOf(e), action, parameters, ct));
             return (IReadOnlyList<Entity>)results;
         }, ct);
 

@@ -157,6 +157,8 @@ public sealed partial class EntityService
         var location = LocationOf(kind, e.Id);
         var links = kind.IsLinkKind ? [] : store.LinksFrom(location).Concat(store.LinksTo(location)).DistinctBy(l => l.Id).ToList();
         // The host first (links, then the resource), so a failure leaves the entity in place.
+        // A compute's VM ends before its disks are unlinked, so nothing is hot-unplugged in vain.
+        await BackendFor(kind).PrepareDeleteAsync(e, ct);
         foreach (var l in links) await BackendFor(KindOf(l)).DeleteAsync(l, ct);
         await BackendFor(kind).DeleteAsync(e, ct);
         store.Transaction(tx =>

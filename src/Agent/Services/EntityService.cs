@@ -99,6 +99,18 @@ public sealed partial class EntityService(
         return result;
     }
 
+    /// <summary>Records what the host reports about an entity (a VM's state after a QMP event),
+    /// under the same write lock as requests; null when the entity is gone.</summary>
+    public Task<Entity?> ApplyHostChangeAsync(string id, Func<Entity, Entity> change) =>
+        Locked(() =>
+        {
+            var e = store.Get(id);
+            if (e is null) return Task.FromResult<Entity?>(null);
+            var updated = change(e);
+            if (!updated.Attributes.SequenceEqual(e.Attributes)) store.Upsert(updated);
+            return Task.FromResult<Entity?>(updated);
+        }, CancellationToken.None);
+
     /// <summary>At start, each backend compares the stored entities of its kind with the host
     /// and the differences are stored (issue #2 item 7 for storage).</summary>
     public async Task ReconcileAsync(CancellationToken ct)

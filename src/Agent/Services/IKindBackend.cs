@@ -21,6 +21,10 @@ public interface IKindBackend
     /// <summary>Applies a validated change (partial update or replace); returns the result.</summary>
     Task<Entity> UpdateAsync(Entity current, Entity updated, CancellationToken ct);
 
+    /// <summary>Called before the entity's links are deleted along with it (e.g. a compute ends
+    /// its VM first, so its disks need no hot-unplug).</summary>
+    Task PrepareDeleteAsync(Entity entity, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Removes what the entity is on the host (called after its links are gone).</summary>
     Task DeleteAsync(Entity entity, CancellationToken ct);
 

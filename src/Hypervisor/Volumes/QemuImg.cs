@@ -79,6 +79,16 @@ public sealed partial class QemuImg
             Qemu.QemuOpt.Join(("driver", "qcow2"), ("file.driver", "file"), ("file.filename", path))], path, ct);
     }
 
+    /// <summary><c>qemu-img snapshot -d NAME PATH</c>: removes an internal snapshot (e.g. the saved
+    /// RAM of a hibernated VM that is being stopped instead of resumed).</summary>
+    public Task DeleteSnapshotAsync(string path, string name, CancellationToken ct)
+    {
+        VolumePath.EnsureUsable(path, "volume");
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return RunAsync(["snapshot", "--image-opts", "-d", name,
+            Qemu.QemuOpt.Join(("driver", "qcow2"), ("file.driver", "file"), ("file.filename", path))], path, ct);
+    }
+
     /// <summary><c>qemu-img convert -O qcow2 SRC DST</c>: writes a standalone qcow2 copy (any backing
     /// chain is flattened into it).</summary>
     public Task ConvertAsync(string sourcePath, string destinationPath, CancellationToken ct)

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
+using OcciAgent.Hypervisor.Qemu;
+using OcciAgent.Hypervisor.Vm;
+
+namespace OcciAgent.Vms;
+
+/// <summary>The VMs of this host: what QEMU offers here (probed once at start), the launcher,
+/// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are reported
+/// through <see cref="Changed"/> (compute id) so the store follows QMP events.</summary>
+public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, VirtualMachine> _vms = new(StringComparer.Ordinal);
+
+    public QemuHost? Qemu { get; private set; }
+    public IVmLauncher? Launcher { get; private set; }
+    public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
+    public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
+    public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
+
+    /// <summary>Raised with the compute id whenever its VM's status changes.</summary>
+    public event Action<string>? Changed;
+
+    /// <summary>Finds QEMU and picks the accelerator; logs the choice (issue #3 item 1).</summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(VmsDir);
+        var q = await HostProbe.ProbeAsync(options.Qemu, options.Accelerator, ct);
+        Qemu = q;
+        if (q.CanRunVms)
+        {
+            Launcher = new DaemonLauncher(q.QemuPath!);
+            Log.QemuFound(log, q.QemuPath!, q.QemuVersion!, q.Accelerator.ToString().ToLowerInvariant(), q.AcceleratorReason, Launcher.Name);
+        }
+        else
+        {
+            Log.QemuMissing(log, q.Problem!);
+        }
+    }
+
+    /// <summary>Refuses VM work where QEMU is unusable (503 naming the package to install).</summary>
+    public QemuHost RequireQemu()
+    {
+        var q = Qemu ?? throw new AgentException(AgentError.Unavailable, "the QEMU probe has not finished yet; try again");
+        if (!q.CanRunVms) throw new AgentException(AgentError.Unavailable, $"virtual machines are unavailable on this host: {q.Problem}");
+        return q;
+    }
+
+    public VirtualMachine Vm(string computeId) => _vms.GetOrAdd(computeId, id =>
+    {
+        var vm = new VirtualMachine(new VmDirectory(VmsDir, id), Launcher ?? new DaemonLauncher(options.Qemu), VmOptions);
+        vm.StatusChanged += (v, s) =>
+        {
+            Log.VmStatus(log, v.Id, s.Phase.ToString().ToLowerInvariant(), s.Message ?? "");
+            Changed?.Invoke(v.Id);
+        };
+        return vm;
+    });
+
+    public VmStatus StatusOf(string computeId) =>
+        _vms.TryGetValue(computeId, out var vm) ? vm.Status
+        : VmStatus.Off with { Hibernated = File.Exists(Path.Combine(VmsDir, computeId, "hibernated")) };
+
+    public void Forget(string computeId) => _vms.TryRemove(computeId, out _);
+
+    public IEnumerable<VirtualMachine> All => _vms.Values;
+
+    /// <summary>Agent shutdown: let go of every VM; they keep running (issue #3 item 3).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Changed = null;
+        foreach (var vm in _vms.Values)
+        {
+            try { await vm.DetachAsync(); }
+            catch (TimeoutException) { /* the connection is being torn down anyway */ }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using OcciAgent.Hypervisor.Qemu;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Hypervisor.Vm;
+using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Services;
+
+namespace OcciAgent.Vms;
+
+/// <summary>Compute entities are QEMU VMs (GFD.224 §3.1, issue #3). Creating one makes its root
+/// overlay on the os_tpl image; the actions drive the VM over QMP; its state follows QMP events
+/// and is stored within moments of each event, without anyone polling. Cores and memory apply
+/// at boot: changing them while the VM exists as a process is refused (409), consistently.</summary>
+public sealed class ComputeKindBackend : IKindBackend
+{
+    private const string State = "occi.compute.state", Message = "occi.compute.state.message";
+    private readonly ComputeHost _host;
+    private readonly ComputeSpecBuilder _specs;
+    private readonly IVolumeDriver _volumes;
+    private readonly QemuImg _qemuImg;
+    private readonly ImageCapture _capture;
+    private readonly ILogger<ComputeKindBackend> _log;
+    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new() { SingleReader = true });
+
+    public ComputeKindBackend(ComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
+        ImageCapture capture, ILogger<ComputeKindBackend> log)
+    {
+        _host = host;
+        _specs = specs;
+        _volumes = volumes;
+        _qemuImg = qemuImg;
+        _capture = capture;
+        _log = log;
+        host.Changed += id => _changes.Writer.TryWrite(id);
+        _ = Task.Run(FollowChangesAsync);
+    }
+
+    public Kind Kind => InfrastructureKinds.Compute;
+
+    /// <summary>Stores a VM's new status (set by the composition root to the entity service).</summary>
+    public Func<string, Func<Entity, Entity>, Task<Entity?>>? Persist { get; set; }
+
+    private static string LocationOf(Entity e) => InfrastructureKinds.Compute.Location + e.Id;
+
+    public async Task<Entity> CreateAsync(Entity e, IReadOnlyList<Mixin> mixins, CancellationToken ct)
+    {
+        ComputeSpecBuilder.CheckResources(e);
+        var image = mixins.Select(m => m.Backing).OfType<ImageInfo>().FirstOrDefault();
+        if (image is not null)
+        {
+            // The root disk is this compute's own overlay on the image: the image stays untouched.
+            var dir = _host.Vm(e.Id).Directory;
+            dir.Create();
+            var size = (await _volumes.InfoAsync(image.Path, ct))?.VirtualSizeBytes
+                ?? throw AgentException.Conflict($"os_tpl image {image.Path} disappeared");
+            await _volumes.CreateAsync(new VolumeSpec(dir.RootDisk, size, image.Path), ct);
+        }
+        return WithStatus(e, VmStatus.Off);
+    }
+
+    public Task UndoCreateAsync(Entity e) => RemoveAsync(e);
+
+    public Task<Entity> UpdateAsync(Entity current, Entity updated, CancellationToken ct)
+    {
+        ComputeSpecBuilder.CheckResources(updated);
+        var status = _host.StatusOf(current.Id);
+        var resized = ComputeSpecBuilder.CoreCount(current) != ComputeSpecBuilder.CoreCount(updated)
+                      || ComputeSpecBuilder.MemoryMiB(current) != ComputeSpecBuilder.MemoryMiB(updated);
+        if (resized && (status.Phase is VmPhase.Running or VmPhase.Paused || status.Hibernated))
+            throw AgentException.Conflict(
+                $"compute {current.Id} is {OcciState(status)}: cores and memory apply at boot, so they can change only while it is inactive (stop it first)");
+        return Task.FromResult(updated);
+    }
+
+    /// <summary>Deleting a compute ends its VM first, so its links are removed from a stopped VM.</summary>
+    public async Task PrepareDeleteAsync(Entity e, CancellationToken ct)
+    {
+        var vm = _host.Vm(e.Id);
+        if (vm.Status.Phase != VmPhase.Off || vm.Status.Hibernated) await vm.PowerOffAsync(_qemuImg, ct);
+    }
+
+    public Task DeleteAsync(Entity e, CancellationToken ct) => RemoveAsync(e);
+
+    private async Task RemoveAsync(Entity e)
+    {
+        var vm = _host.Vm(e.Id);
+        if (vm.Status.Phase != VmPhase.Off) await vm.PowerOffAsync(_qemuImg, CancellationToken.None);
+        vm.Directory.Delete();
+        _host.Forget(e.Id);
+    }
+
+    public Task<Entity> ObserveAsync(Entity e, CancellationToken ct) => Task.FromResult(WithStatus(e, _host.StatusOf(e.Id)));
+
+    /// <summary>At start: reattach to every VM that still runs; a VM that died meanwhile becomes
+    /// inactive (it powered off cleanly) or error with the reason (issue #3 item 3).</summary>
+    public async Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct)
+    {
+        var changed = new List<Entity>();
+        foreach (var e in stored)
+        {
+            var wasRunning = e.GetString(State) is "active" or "suspended";
+            var status = await _host.Vm(e.Id).ReattachAsync(wasRunning, ct);
+            Log.VmReattached(_log, e.Id, OcciState(status), status.Message ?? "");
+            var now = WithStatus(e, status);
+            if (now.GetString(State) != e.GetString(State) || now.GetString(Message) != e.GetString(Message)) changed.Add(now);
+        }
+        return changed;
+    }
+
+    public async Task<Entity> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)
+    {
+        _host.RequireQemu();
+        var vm = _host.Vm(e.Id);
+        var method = p.TryGetValue("method", out var m) ? m.ToInvariantString() : "";
+        var location = LocationOf(e);
+        VmSpec Spec(bool paused) => _specs.Build(e, location, paused);
+        string? note = null;
+        var watch = Stopwatch.StartNew();
+        switch (action.Term)
+        {
+            case "start":
+                await vm.StartAsync(Spec, ct);
+                break;
+            case "stop" when vm.Status.Phase == VmPhase.Off:
+                await vm.PowerOffAsync(_qemuImg, ct); // a hibernated VM forgets its saved RAM
+                break;
+            case "stop" when method == "graceful":
+                if (!await vm.ShutdownAsync(_host.StopTimeout, ct))
+                    note = $"the guest did not power off within {_host.StopTimeout.TotalSeconds:0.#} s of the ACPI request; it was powered off";
+                break;
+            case "stop" when method == "acpioff":
+                await vm.RequestPowerDownAsync(ct);
+                note = "ACPI power-down requested; the state follows when the guest powers off";
+                break;
+            case "stop":
+                await vm.PowerOffAsync(_qemuImg, ct);
+                break;
+            case "restart" when method == "warm":
+                await vm.ResetAsync(ct);
+                break;
+            case "restart":
+                if (!await vm.PowerCycleAsync(Spec, method == "graceful" ? _host.StopTimeout : null, ct))
+                    note = $"the guest did not power off within {_host.StopTimeout.TotalSeconds:0.#} s; it was powered off and booted again";
+                break;
+            case "suspend" when method == "hibernate":
+                var node = (_specs.RootDisk(e) ?? _specs.DataDisks(e, location).Select(x => x.Disk).FirstOrDefault())?.NodeName
+                    ?? throw AgentException.Conflict($"compute {e.Id} has no disk to save its memory to; use suspend with method=suspend");
+                await vm.HibernateAsync(node, ct);
+                break;
+            case "suspend":
+                await vm.PauseAsync(ct);
+                break;
+            case "save":
+                note = await SaveAsync(vm, e, method, p.TryGetValue("name", out var n) ? n.ToInvariantString() : null, ct);
+                break;
+            default:
+                throw new AgentException(AgentError.NotImplemented, $"compute action {action.Term} is not implemented");
+        }
+        Log.VmAction(_log, e.Id, action.Term, method, watch.ElapsedMilliseconds);
+        var result = WithStatus(e, vm.Status);
+        return note is null || result.GetString(State) == "error" ? result : result.With(Message, OcciValue.Str(note));
+    }
+
+    private async Task<string> SaveAsync(VirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
+    {
+        var term = _capture.PlanTerm(e, name);
+        var running = vm.Status.Phase is VmPhase.Running or VmPhase.Paused;
+        if (running && method == "hot")
+            await _capture.CaptureLiveAsync(vm, e, term, ct);
+        else if (running)
+        {
+            // deferred (GFD.224 §3.1): captured when the VM next stops, from a quiet disk.
+            await File.WriteAllTextAsync(vm.Directory.DeferredSave, term, ct);
+            return $"the root disk will be saved as os_tpl '{term}' when the compute next stops";
+        }
+        else
+            await _capture.CaptureOfflineAsync(e, term, ct);
+        return $"root disk saved as os_tpl '{term}'";
+    }
+
+    public static string OcciState(VmStatus s) => s.Phase switch
+    {
+        VmPhase.Running => "active",
+        VmPhase.Paused => "suspended",
+        VmPhase.Error => "error",
+        _ => s.Hibernated ? "suspended" : "inactive",
+    };
+
+    /// <summary>The entity with the VM's state; an error carries its reason, and leaving error
+    /// clears it.</summary>
+    public static Entity WithStatus(Entity e, VmStatus s)
+    {
+        var state = OcciState(s);
+        var r = e.With(State, OcciValue.Str(state));
+        if (s.Phase == VmPhase.Error) return r.With(Message, OcciValue.Str(s.Message ?? "error"));
+        return e.GetString(State) == "error" ? r.With(Message, null) : r;
+    }
+
+    /// <summary>Stores status changes as they come (one at a time, in order), and runs a deferred
+    /// save once its VM has stopped.</summary>
+    private async Task FollowChangesAsync()
+    {
+        await foreach (var id in _changes.Reader.ReadAllAsync())
+        {
+            try
+            {
+                var status = _host.StatusOf(id);
+                if (Persist is not { } persist) continue;
+                var e = await persist(id, x => WithStatus(x, status));
+                var marker = _host.Vm(id).Directory.DeferredSave;
+                if (e is not null && status.Phase == VmPhase.Off && !status.Hibernated && File.Exists(marker))
+                {
+                    var term = (await File.ReadAllTextAsync(marker)).Trim();
+                    File.Delete(marker);
+                    _ = Task.Run(async () =>
+                    {
+                        try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
+                        catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
+                    });
+                }
+            }
+            catch (Exception ex)
+            {
+                Log.VmBackgroundFailed(_log, id, "recording a status change", ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace OcciAgent.Hypervisor.Qemu;
+
+/// <summary>Which accelerator QEMU runs a guest with (see <see cref="HostProbe"/> for the choice).</summary>
+public enum Accelerator { Tcg, Kvm }
+
+/// <summary>Everything that decides a VM's QEMU command line. Built by the agent from a compute
+/// entity, its templates and its links; turned into arguments by <see cref="QemuArgs"/> (pure).</summary>
+/// <param name="Id">Stable id (the compute id); also the SMBIOS UUID when it is a UUID.</param>
+/// <param name="Name">Human name (the compute title or id): free text, escaped before use.</param>
+/// <param name="MemoryMiB">Guest RAM in MiB.</param>
+/// <param name="Disks">Virtio disks in boot order; the first one is the boot disk.</param>
+/// <param name="Boot">Direct kernel boot (os_tpl sidecar), or null to boot from the first disk.</param>
+/// <param name="FwCfg">Files passed to the guest through fw_cfg (user_data, ssh keys).</param>
+/// <param name="StartPaused">Start with vCPUs stopped (<c>-S</c>), e.g. to load a saved state first.</param>
+public sealed record VmSpec(
+    string Id,
+    string Name,
+    int Cores,
+    int MemoryMiB,
+    Accelerator Accelerator,
+    VmPaths Paths,
+    IReadOnlyList<VmDisk> Disks,
+    IReadOnlyList<VmNic> Nics,
+    DirectBoot? Boot = null,
+    IReadOnlyList<FwCfgFile>? FwCfg = null,
+    bool StartPaused = false);
+
+/// <summary>Host paths of one VM's control channels.</summary>
+public sealed record VmPaths(string QmpSocket, string SerialSocket, string PidFile);
+
+/// <summary>A qcow2 file attached as a virtio disk named <paramref name="DeviceId"/> (vda, vdb, ...).</summary>
+public sealed record VmDisk(string DeviceId, string Path, bool ReadOnly = false)
+{
+    /// <summary>QEMU block node name: stable, derived from the device id.</summary>
+    public string NodeName => "disk-" + DeviceId;
+    public string QdevId => "dev-" + DeviceId;
+}
+
+/// <summary>A tap device plugged in as a virtio NIC. <paramref name="Id"/> is a short token.</summary>
+public sealed record VmNic(string Id, string Tap, string Mac)
+{
+    public string NetdevId => "net-" + Id;
+    public string QdevId => "nic-" + Id;
+}
+
+public sealed record DirectBoot(string Kernel, string? Initrd, string? Cmdline);
+
+/// <summary>A file exposed at <c>/sys/firmware/qemu_fw_cfg/by_name/NAME/raw</c> in the guest.</summary>
+public sealed record FwCfgFile(string Name, string Path);

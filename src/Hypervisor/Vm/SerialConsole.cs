@@ -1,0 +1,122 @@
+using System.Net.Sockets;
+
+namespace OcciAgent.Hypervisor.Vm;
+
+/// <summary>Keeps a VM's serial output in a bounded log (issue #3 item 7): the agent connects to
+/// QEMU's serial chardev socket and appends what arrives to <c>console.log</c>; when that file
+/// reaches half the bound it becomes <c>console.log.1</c>, so the two never exceed the bound.
+/// QEMU's socket is <c>wait=off</c>: while the agent is away, output is dropped, never blocked.</summary>
+public sealed class SerialConsole : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly string _log;
+    private readonly long _half;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _send = new(1, 1);
+
+    private SerialConsole(Socket socket, string log, long maxBytes)
+    {
+        _socket = socket;
+        _log = log;
+        _half = Math.Max(4096, maxBytes / 2);
+        Completion = Task.Run(PumpAsync);
+    }
+
+    /// <summary>Ends when QEMU closes the console (it exited) or on dispose.</summary>
+    public Task Completion { get; }
+
+    public static async Task<SerialConsole> ConnectAsync(string socketPath, string logPath, long maxBytes, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await s.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct).ConfigureAwait(false);
+                return new SerialConsole(s, logPath, maxBytes);
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                s.Dispose();
+                await Task.Delay(20, ct).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                s.Dispose();
+                throw new VmException(VmErrorKind.Failed, $"cannot connect to the serial console {socketPath}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Types into the guest's serial console.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> input, CancellationToken ct)
+    {
+        await _send.WaitAsync(ct).ConfigureAwait(false);
+        try { await _socket.SendAsync(input, SocketFlags.None, ct).ConfigureAwait(false); }
+        catch (SocketException e) { throw new VmException(VmErrorKind.Conflict, $"the serial console is closed: {e.Message}", e); }
+        finally { _send.Release(); }
+    }
+
+    private async Task PumpAsync()
+    {
+        var buffer = new byte[16 * 1024];
+        FileStream? file = null;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                if (n == 0) break;
+                file ??= OpenLog();
+                if (file.Length + n > _half)
+                {
+                    await file.DisposeAsync().ConfigureAwait(false);
+                    File.Move(_log, _log + ".1", overwrite: true);
+                    file = OpenLog();
+                }
+                await file.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
+                await file.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // QEMU went away or we were disposed: the log keeps what arrived.
+        }
+        finally
+        {
+            if (file is not null) await file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private FileStream OpenLog() =>
+        new(_log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>The last <paramref name="maxBytes"/> of the log (older part first).</summary>
+    public static byte[] ReadLog(string logPath, long maxBytes)
+    {
+        var parts = new List<byte>();
+        foreach (var f in new[] { logPath + ".1", logPath })
+        {
+            try
+            {
+                using var s = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                var buf = new byte[s.Length];
+                s.ReadExactly(buf);
+                parts.AddRange(buf);
+            }
+            catch (FileNotFoundException) { }
+            catch (DirectoryNotFoundException) { }
+        }
+        var skip = (int)Math.Max(0, parts.Count - maxBytes);
+        return parts.Skip(skip).ToArray();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await Completion.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
