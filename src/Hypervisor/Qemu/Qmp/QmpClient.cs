@@ -69,7 +69,8 @@ public sealed class QmpClient : IAsyncDisposable
 
     /// <summary>Every event QEMU sends after the connection is made, in arrival order. Unbounded: events that
     /// nobody reads stay buffered for the life of the client (QEMU sends few, but a long-lived client should
-    /// read them). Completes when the connection closes.</summary>
+    /// read them). Writing ends when the connection closes; as with any channel, <c>Completion</c> then
+    /// completes once the buffered events have been read.</summary>
     public ChannelReader<QmpEvent> Events => _events.Reader;
 
     /// <summary>Completes (never faults) when the connection has ended, whatever the cause.</summary>
@@ -273,9 +274,13 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    private static QmpException ConnectTimeout(string socketPath, TimeSpan timeout, Exception? lastError) =>
-        new($"could not connect to QMP socket '{socketPath}' within {Describe(timeout)}"
-            + (lastError is null ? "" : $": {lastError.Message}"), lastError);
+    private static QmpException ConnectTimeout(string socketPath, TimeSpan timeout, Exception? lastError)
+    {
+        // .NET reports a missing socket file (ENOENT) as "Cannot assign requested address"; say what it means.
+        var why = !Path.Exists(socketPath) ? "the socket file does not exist"
+            : lastError?.Message ?? "timed out";
+        return new QmpException($"could not connect to QMP socket '{socketPath}' within {Describe(timeout)}: {why}", lastError);
+    }
 
     private async Task<JsonElement> ExecuteCoreAsync(string command, Action<Utf8JsonWriter>? writeArguments, CancellationToken ct)
     {
