@@ -234,8 +234,10 @@ public sealed partial class VirtualMachine
                 var action = DataString(ev, "action");
                 SetStatus(new VmStatus(VmPhase.Error, $"the guest kernel panicked (QEMU action: {action ?? "unknown"})", Pid: s.Pid));
                 break;
-            case "SHUTDOWN" when !s.Panicked:
-                // The guest powered itself off (or obeyed an ACPI power-down): end the process.
+            case "SHUTDOWN" when !s.Panicked && !s.QuitRequested:
+                // The guest powered itself off (or obeyed an ACPI power-down); QEMU stays in
+                // state "shutdown" (-no-shutdown) until we end the process. A SHUTDOWN caused by
+                // our own quit (reason host-qmp-quit) needs nothing.
                 _ = QuitSessionAsync(s);
                 break;
         }

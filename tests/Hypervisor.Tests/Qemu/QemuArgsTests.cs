@@ -112,7 +112,7 @@ public class QemuArgsTests
         {
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (!File.Exists(spec.Paths.QmpSocket) && !p.HasExited && DateTime.UtcNow < deadline) await Task.Delay(20);
-            Assert.False(p.HasExited, "QEMU exited: " + await p.StandardError.ReadToEndAsync());
+            if (p.HasExited) Assert.Fail("QEMU exited: " + await p.StandardError.ReadToEndAsync());
             Assert.True(File.Exists(spec.Paths.QmpSocket), "no QMP socket at the escaped path");
             Assert.Contains("guest=title, with=commas", File.ReadAllText($"/proc/{p.Id}/cmdline").Replace(",,", ",").Replace('\0', ' '));
         }
