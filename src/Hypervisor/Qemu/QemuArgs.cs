@@ -41,11 +41,16 @@ public static partial class QemuArgs
             "-mon", "chardev=qmp,mode=control",
             "-chardev", SocketChardev("serial0", spec.Paths.SerialSocket),
             "-serial", "chardev:serial0",
+        ]);
+        if (spec.Paths.MonitorSocket is { } monitor)
+            a.AddRange(["-chardev", SocketChardev("monitor", monitor), "-mon", "chardev=monitor,mode=control"]);
+        a.AddRange([
             "-pidfile", spec.Paths.PidFile,
             // Guest panics reach QMP as GUEST_PANICKED (ISA device on machine pc).
             "-device", "pvpanic",
         ]);
-        var bootIndex = 0;
+        // bootindex 0 belongs to the direct-kernel-boot option ROM when there is one.
+        var bootIndex = 1;
         foreach (var d in spec.Disks)
         {
             CheckDeviceId(d.DeviceId);

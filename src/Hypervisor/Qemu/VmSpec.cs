@@ -25,8 +25,10 @@ public sealed record VmSpec(
     IReadOnlyList<FwCfgFile>? FwCfg = null,
     bool StartPaused = false);
 
-/// <summary>Host paths of one VM's control channels.</summary>
-public sealed record VmPaths(string QmpSocket, string SerialSocket, string PidFile);
+/// <summary>Host paths of one VM's control channels. <paramref name="MonitorSocket"/> is a second
+/// QMP socket for operators (and tests): QEMU serves one client per QMP socket and the agent
+/// holds the first; whatever is done through the second reaches the agent as events.</summary>
+public sealed record VmPaths(string QmpSocket, string SerialSocket, string PidFile, string? MonitorSocket = null);
 
 /// <summary>A qcow2 file attached as a virtio disk named <paramref name="DeviceId"/> (vda, vdb, ...).</summary>
 public sealed record VmDisk(string DeviceId, string Path, bool ReadOnly = false)

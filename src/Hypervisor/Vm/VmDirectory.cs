@@ -27,6 +27,8 @@ public sealed class VmDirectory
     public string QmpSocket => File("qmp.sock");
     public string SerialSocket => File("serial.sock");
     public string PidFile => File("qemu.pid");
+    /// <summary>QMP for operators: <c>socat - UNIX-CONNECT:monitor.sock</c>, then qmp_capabilities.</summary>
+    public string MonitorSocket => File("monitor.sock");
     public string ConsoleLog => File("console.log");
     public string RootDisk => File("root.qcow2");
     /// <summary>Exists while the guest is hibernated; holds the snapshot tag.</summary>
@@ -34,7 +36,7 @@ public sealed class VmDirectory
     /// <summary>Exists while a deferred save waits for the next stop; holds the image name.</summary>
     public string DeferredSave => File("deferred-save");
 
-    public VmPaths Paths => new(QmpSocket, SerialSocket, PidFile);
+    public VmPaths Paths => new(QmpSocket, SerialSocket, PidFile, MonitorSocket);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -46,7 +48,7 @@ public sealed class VmDirectory
     /// <summary>Removes stale sockets and pid file of a dead QEMU before a new launch.</summary>
     public void ClearRuntimeFiles()
     {
-        foreach (var f in new[] { QmpSocket, SerialSocket, PidFile })
+        foreach (var f in new[] { QmpSocket, SerialSocket, MonitorSocket, PidFile })
             System.IO.File.Delete(f);
     }
 

@@ -63,8 +63,28 @@ public sealed class AgentServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        KillVms();
         try { Directory.Delete(StateDir, recursive: true); } catch (DirectoryNotFoundException) { }
     }
+
+    /// <summary>VMs outlive the agent by design; a test's VMs must not outlive the test.</summary>
+    public void KillVms()
+    {
+        var vms = Path.Combine(StateDir, "vms");
+        if (!Directory.Exists(vms)) return;
+        foreach (var pidFile in Directory.EnumerateFiles(vms, "qemu.pid", SearchOption.AllDirectories))
+        {
+            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) continue;
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                if (File.ReadAllText($"/proc/{pid}/cmdline").Contains(StateDir, StringComparison.Ordinal)) p.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException) { }
+        }
+    }
+
+    public string VmDir(string computeId) => Path.Combine(StateDir, "vms", computeId);
 
     public string VolumePath(string id) => Path.Combine(StateDir, "volumes", id + ".qcow2");
 

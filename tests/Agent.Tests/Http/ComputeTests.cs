@@ -2,8 +2,8 @@ using System.Net;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>Compute entities: full validation and state, actions answer 501 until the QEMU
-/// backend exists (issue #2 item 6).</summary>
+/// <summary>Compute entities: validation, templates and state rules. Real VMs are exercised in
+/// Vms/VmLifecycleTests.</summary>
 public sealed class ComputeTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server) => AddImage(server, "debian12");
@@ -39,15 +39,27 @@ public sealed class ComputeTests : AgentTestBase
         Assert.Equal("1.0", Attr(body, "occi.compute.memory"));
     }
 
+    /// <summary>Issue #3 item 1: without QEMU the agent still serves, and compute actions answer
+    /// 503 naming the package to install; the entity is unchanged.</summary>
     [Fact]
-    public async Task Action_Start_Is501AndEntityUnchanged()
+    public async Task Action_Start_WithoutQemu_Is503NamingThePackage()
     {
-        var path = await CreateAsync("/compute/", ComputeKind, OsTpl, SmallTpl);
-        var r = await Agent.SendAsync(HttpMethod.Post, path + "?action=start",
+        await using var noQemu = await AgentServer.StartAsync(beforeStart: s =>
+        {
+            s.Options.Qemu = "/nonexistent/qemu-system-x86_64";
+            AddImage(s, "debian12");
+        });
+        var create = await noQemu.SendAsync(HttpMethod.Post, "/compute/", Lines(ComputeKind, OsTpl, SmallTpl));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        var path = create.LocationPath();
+        var r = await noQemu.SendAsync(HttpMethod.Post, path + "?action=start",
             Lines("Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""));
-        Assert.Equal(HttpStatusCode.NotImplemented, r.StatusCode);
-        Assert.Contains("not implemented", await r.BodyAsync());
-        Assert.Equal("\"inactive\"", Attr(await GetTextAsync(path), "occi.compute.state"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode);
+        Assert.Contains("qemu-system-x86", await r.BodyAsync());
+        var body = await (await noQemu.SendAsync(HttpMethod.Get, path)).BodyAsync();
+        Assert.Equal("\"inactive\"", Attr(body, "occi.compute.state"));
+        var host = await (await noQemu.SendAsync(HttpMethod.Get, "/host")).BodyAsync();
+        Assert.Contains("vms.available: false", host);
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public class QemuArgsTests
             Boot = new DirectBoot("/images/k", "/images/i", "console=ttyS0 root=/dev/vda"),
             FwCfg = [new FwCfgFile("opt/org.ogf.occi/user_data", "/var/lib/occi/vms/x/user_data")],
             StartPaused = true,
+            Paths = Paths with { MonitorSocket = "/var/lib/occi/vms/x/monitor.sock" },
         }));
 
     /// <summary>Issue #3 item 2: a title with ',' and '=' stays one value of -name.</summary>

@@ -1,0 +1,178 @@
+using System.Net;
+using OcciAgent.Tests.Http;
+using Xunit.Abstractions;
+
+namespace OcciAgent.Tests.Vms;
+
+/// <summary>Issue #3 item 4: every compute action has its real effect on a real guest, checked
+/// through the guest's serial markers and an independent QMP connection.</summary>
+public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
+{
+    /// <summary>Items 2 and 4: a title with ',' and '=' reaches QEMU as one escaped value; start
+    /// boots the guest; QMP says running.</summary>
+    [Fact]
+    public async Task Start_boots_the_guest_and_a_title_with_comma_and_equals_injects_nothing()
+    {
+        var path = await CreateGuestAsync("X-OCCI-Attribute: occi.core.title=\"web,debug-threads=off,process=evil=1\"");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await ActOkAsync(path, "start");
+        var started = watch.Elapsed;
+        Assert.Equal("active", await StateAsync(path));
+        Assert.Equal("running", await QemuStatusAsync(path));
+        await WaitForConsoleAsync(path, TestGuest.Booted, 1, BootTimeout);
+        output.WriteLine($"start answered in {started.TotalMilliseconds:0} ms; marker after {watch.Elapsed.TotalMilliseconds:0} ms");
+        var args = File.ReadAllText($"/proc/{Pid(path)}/cmdline").Split('\0');
+        Assert.Equal("guest=web,,debug-threads=off,,process=evil=1,debug-threads=on", args[Array.IndexOf(args, "-name") + 1]);
+        Assert.DoesNotContain(args, a => a.StartsWith("process=", StringComparison.Ordinal));
+        Assert.Contains("OCCI-TEST-GUEST: boot-count 1", await ConsoleAsync(path));
+    }
+
+    [Fact]
+    public async Task Stop_graceful_powers_the_guest_off_through_acpi()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var pid = Pid(path)!.Value;
+        await ActOkAsync(path, "stop", "graceful");
+        Assert.Equal("inactive", await StateAsync(path));
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+        Assert.Contains("OCCI-TEST-GUEST: power button", await ConsoleAsync(path));
+    }
+
+    [Fact]
+    public async Task Stop_poweroff_ends_the_process_at_once()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var pid = Pid(path)!.Value;
+        await ActOkAsync(path, "stop", "poweroff");
+        Assert.Equal("inactive", await StateAsync(path));
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("OCCI-TEST-GUEST: power button", await ConsoleAsync(path));
+    }
+
+    /// <summary>acpioff only presses the button; the state follows the guest's power-off event.</summary>
+    [Fact]
+    public async Task Stop_acpioff_returns_at_once_and_the_state_follows_the_guest()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var body = await ActOkAsync(path, "stop", "acpioff");
+        Assert.Contains("ACPI power-down requested", body);
+        var took = await WaitForStateAsync(path, "inactive", EventTimeout);
+        output.WriteLine($"acpioff -> inactive after {took.TotalMilliseconds:0} ms");
+        Assert.Contains("OCCI-TEST-GUEST: power button", await ConsoleAsync(path));
+    }
+
+    [Fact]
+    public async Task Restart_warm_resets_in_the_same_process()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var pid = Pid(path);
+        await ActOkAsync(path, "restart", "warm");
+        await WaitForConsoleAsync(path, TestGuest.Booted, 2, BootTimeout);
+        Assert.Equal(pid, Pid(path));
+        Assert.Contains("OCCI-TEST-GUEST: boot-count 2", await ConsoleAsync(path));
+        Assert.Equal("active", await StateAsync(path));
+    }
+
+    [Fact]
+    public async Task Restart_cold_power_cycles_into_a_new_process()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var pid = Pid(path)!.Value;
+        await ActOkAsync(path, "restart", "cold");
+        await WaitForConsoleAsync(path, TestGuest.Booted, 2, BootTimeout);
+        Assert.NotEqual(pid, Pid(path));
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+        Assert.Contains("OCCI-TEST-GUEST: boot-count 2", await ConsoleAsync(path));
+    }
+
+    [Fact]
+    public async Task Restart_graceful_powers_down_and_boots_again()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        await ActOkAsync(path, "restart", "graceful");
+        await WaitForConsoleAsync(path, TestGuest.Booted, 2, BootTimeout);
+        var console = await ConsoleAsync(path);
+        Assert.Contains("OCCI-TEST-GUEST: power button", console);
+        Assert.Contains("OCCI-TEST-GUEST: boot-count 2", console);
+        Assert.Equal("active", await StateAsync(path));
+    }
+
+    [Fact]
+    public async Task Suspend_pauses_the_vcpus_and_start_resumes_them()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        await ActOkAsync(path, "suspend", "suspend");
+        Assert.Equal("suspended", await StateAsync(path));
+        Assert.Equal("paused", await QemuStatusAsync(path));
+        await ActOkAsync(path, "start");
+        Assert.Equal("active", await StateAsync(path));
+        Assert.Equal("running", await QemuStatusAsync(path));
+    }
+
+    /// <summary>Hibernate saves RAM into the root disk and ends the process; start resumes the
+    /// same guest (no second boot) and its serial shell still answers.</summary>
+    [Fact]
+    public async Task Hibernate_ends_the_process_and_start_resumes_without_a_reboot()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var pid = Pid(path)!.Value;
+        await ActOkAsync(path, "suspend", "hibernate");
+        Assert.Equal("suspended", await StateAsync(path));
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+        Assert.True(File.Exists(Path.Combine(Agent.VmDir(IdOf(path)), "hibernated")));
+        await ActOkAsync(path, "start");
+        Assert.Equal("active", await StateAsync(path));
+        Assert.Equal("running", await QemuStatusAsync(path));
+        var typed = await Agent.SendAsync(HttpMethod.Post, path + "/console", "echo resumed-$((6*7))\n", contentType: "text/plain", accept: null);
+        Assert.Equal(HttpStatusCode.NoContent, typed.StatusCode);
+        await WaitForConsoleAsync(path, "resumed-42", 1, EventTimeout);
+        Assert.Equal(1, Count(await ConsoleAsync(path), TestGuest.Booted));
+        Assert.False(File.Exists(Path.Combine(Agent.VmDir(IdOf(path)), "hibernated")));
+    }
+
+    /// <summary>Item 5: cores and memory apply at boot; changing them while the VM runs is
+    /// refused (409), and allowed once it is stopped.</summary>
+    [Fact]
+    public async Task Cores_and_memory_change_only_while_inactive()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var r = await Agent.SendAsync(HttpMethod.Post, path, Lines("X-OCCI-Attribute: occi.compute.cores=2"));
+        Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+        Assert.Contains("stop it first", await r.BodyAsync());
+        await ActOkAsync(path, "stop", "poweroff");
+        r = await Agent.SendAsync(HttpMethod.Post, path, Lines("X-OCCI-Attribute: occi.compute.cores=2"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        await BootAsync(path, bootsBefore: 1);
+        var args = File.ReadAllText($"/proc/{Pid(path)}/cmdline").Split('\0');
+        Assert.Equal("2", args[Array.IndexOf(args, "-smp") + 1]);
+    }
+
+    /// <summary>Item 6: deleting a compute ends its VM and removes its overlay, not its volumes.</summary>
+    [Fact]
+    public async Task Delete_of_a_running_compute_ends_the_vm_and_keeps_linked_volumes()
+    {
+        var storage = await CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");
+        var path = await CreateGuestAsync();
+        await CreateAsync("/storagelink/", StorageLinkKind,
+            $"X-OCCI-Attribute: occi.core.source=\"{path}\"", $"X-OCCI-Attribute: occi.core.target=\"{storage}\"");
+        await BootAsync(path);
+        var pid = Pid(path)!.Value;
+        var dir = Agent.VmDir(IdOf(path));
+        Assert.True(File.Exists(Path.Combine(dir, "root.qcow2")));
+        var r = await Agent.SendAsync(HttpMethod.Delete, path);
+        Assert.True(r.IsSuccessStatusCode, await r.BodyAsync());
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+        Assert.False(Directory.Exists(dir));
+        Assert.True(File.Exists(Agent.VolumePath(IdOf(storage))));
+        Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Get, storage)).StatusCode);
+    }
+}
