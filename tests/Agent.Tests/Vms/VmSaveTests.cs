@@ -1,0 +1,73 @@
+using System.Net;
+using OcciAgent.Tests.Http;
+
+namespace OcciAgent.Tests.Vms;
+
+/// <summary>Issue #3 item 4 (save): the root disk becomes a new os_tpl that new computes boot
+/// from. The guest's boot counter lives on the root disk, so a compute made from the saved
+/// image counts on from where the original was.</summary>
+public sealed class VmSaveTests : VmTestBase
+{
+    private const string OsTplScheme = "http://node.test/occi/infrastructure/os_tpl#";
+
+    private async Task BootFromAsync(string term, int expectedCount)
+    {
+        var copy = await CreateAsync("/compute/", ComputeKind, $"Category: {term}; scheme=\"{OsTplScheme}\"; class=\"mixin\"",
+            "X-OCCI-Attribute: occi.compute.memory=0.125");
+        await BootAsync(copy);
+        Assert.Contains($"OCCI-TEST-GUEST: boot-count {expectedCount}", await ConsoleAsync(copy));
+        await ActOkAsync(copy, "stop", "poweroff");
+    }
+
+    [Fact]
+    public async Task Save_hot_captures_a_running_vm_as_a_new_os_tpl()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var body = await ActOkAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"golden web\"");
+        Assert.Contains("golden_web", body);
+        Assert.Equal("active", await StateAsync(path));
+        Assert.True(File.Exists(Path.Combine(Agent.StateDir, "images", "golden_web.qcow2")));
+        Assert.Null(AgentServer.BackingFile(Path.Combine(Agent.StateDir, "images", "golden_web.qcow2")));
+        Assert.Contains($"Category: golden_web; scheme=\"{OsTplScheme}\"", await GetTextAsync("/-/"));
+        await ActOkAsync(path, "stop", "poweroff");
+        await BootFromAsync("golden_web", 2);
+        // The name is taken now.
+        var again = await ActAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"golden web\"");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_deferred_captures_at_the_next_stop()
+    {
+        var path = await CreateGuestAsync();
+        await BootAsync(path);
+        var body = await ActOkAsync(path, "save", "deferred", "X-OCCI-Attribute: name=\"later\"");
+        Assert.Contains("next stops", body);
+        var image = Path.Combine(Agent.StateDir, "images", "later.qcow2");
+        Assert.False(File.Exists(image));
+        await ActOkAsync(path, "stop", "graceful");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!File.Exists(image) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.True(File.Exists(image), "the deferred save did not happen at the stop");
+        await BootFromAsync("later", 2);
+    }
+
+    [Fact]
+    public async Task Save_of_an_inactive_compute_copies_its_disk_at_once()
+    {
+        var path = await CreateGuestAsync();
+        var body = await ActOkAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"fresh\"");
+        Assert.Contains("saved as os_tpl 'fresh'", body);
+        await BootFromAsync("fresh", 1);
+    }
+
+    [Fact]
+    public async Task Save_without_a_root_disk_is_a_conflict()
+    {
+        var path = await CreateAsync("/compute/", ComputeKind, "X-OCCI-Attribute: occi.compute.memory=0.125");
+        var r = await ActAsync(path, "save", "hot");
+        Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+        Assert.Contains("no root disk", await r.BodyAsync());
+    }
+}
