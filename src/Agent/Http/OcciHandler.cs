@@ -45,7 +45,9 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         catch (Exception e) when (!http.Response.HasStarted)
         {
             var mapped = ErrorMapping.Map(e);
-            if (mapped is null) Log.RequestFailed(log, e, request.Method, request.Path.Value ?? "/");
+            // QEMU's own failures are mapped (their words reach the client) and also logged.
+            if (mapped is null || e is Hypervisor.Vm.VmException { Kind: Hypervisor.Vm.VmErrorKind.Failed })
+                Log.RequestFailed(log, e, request.Method, request.Path.Value ?? "/");
             var (status, message) = mapped ?? (500, $"internal error: {e.Message}");
             var allow = (e as AgentException)?.Allow;
             if (allow is not null) http.Response.Headers.Allow = allow;

@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
+using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
+using OcciAgent.Store;
+using OcciAgent.Vms;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Services;
@@ -10,7 +13,7 @@ namespace OcciAgent.Storage;
 /// (an overlay when an os_tpl image is given), a larger occi.storage.size grows the volume,
 /// smaller is refused, DELETE removes the file; size and state are read from the real volume.
 /// The 1.1 actions resize/snapshot/backup map onto qemu-img (digest §2.4).</summary>
-public sealed class StorageKindBackend(StorageBackend volumes, ILogger<StorageKindBackend> log) : IKindBackend
+public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, ComputeHost computes, ILogger<StorageKindBackend> log) : IKindBackend
 {
     private const string Size = "occi.storage.size", State = "occi.storage.state", Message = "occi.storage.state.message";
 
@@ -80,6 +83,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, ILogger<StorageKi
     {
         if (await volumes.InfoAsync(e.Id, ct) is null)
             throw AgentException.Conflict($"storage {e.Id}: {MissingMessage(e)}; {action.Term} is impossible");
+        if (action.Term is "resize" or "snapshot" or "backup") CheckNotInUse(e, action.Term);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff");
         switch (action.Term)
         {
@@ -104,6 +108,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, ILogger<StorageKi
     /// resize; shrinking would destroy data and is refused (409).</summary>
     private async Task<Entity> ResizeAsync(Entity e, double newGiB, CancellationToken ct)
     {
+        CheckNotInUse(e, "resize");
         var info = await volumes.InfoAsync(e.Id, ct)
             ?? throw AgentException.Conflict($"storage {e.Id}: {MissingMessage(e)}; it cannot be resized");
         var newBytes = StorageBackend.ToBytes(newGiB);
@@ -120,6 +125,19 @@ public sealed class StorageKindBackend(StorageBackend volumes, ILogger<StorageKi
         }
         var after = await volumes.InfoAsync(e.Id, ct);
         return e.With(Size, OcciValue.Float(StorageBackend.ToGiB(after?.VirtualSizeBytes ?? newBytes)));
+    }
+
+    /// <summary>A volume that a running VM has open is locked by QEMU; qemu-img would fail on the
+    /// lock, and changing it under the guest would corrupt it.</summary>
+    private void CheckNotInUse(Entity e, string what)
+    {
+        foreach (var link in store.LinksTo(InfrastructureKinds.Storage.Location + e.Id))
+        {
+            var computeId = link.Source![(link.Source!.LastIndexOf('/') + 1)..];
+            if (computes.StatusOf(computeId).Phase is not VmPhase.Off)
+                throw AgentException.Conflict(
+                    $"storage {e.Id} is in use by the running compute {computeId} (storagelink {link.Id}); stop the compute or delete the link before {what}");
+        }
     }
 
     private string MissingMessage(Entity e) => $"volume file {volumes.PathFor(e.Id)} is missing";

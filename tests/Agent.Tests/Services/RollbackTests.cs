@@ -43,7 +43,9 @@ public sealed class RollbackTests : IDisposable
     {
         var volumes = Path.Combine(_dir, "volumes");
         var store = new FailingStore(new InMemoryEntityStore()) { Fail = true };
-        var backend = new StorageKindBackend(new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes), NullLogger<StorageKindBackend>.Instance);
+        var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
+        var backend = new StorageKindBackend(new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes), store, computes,
+            NullLogger<StorageKindBackend>.Instance);
         var service = new EntityService(new OcciCatalog("http://node.test/occi/"), store, [backend], NullLogger<EntityService>.Instance);
         var doc = new OcciDocument();
         doc.Categories.Add(new CategoryRendering("storage", Schemes.Infra, "kind"));

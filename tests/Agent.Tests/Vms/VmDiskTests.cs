@@ -42,6 +42,25 @@ public sealed class VmDiskTests : VmTestBase
         Assert.Equal(HttpStatusCode.Created, (await LinkAsync(await CreateGuestAsync(), storage)).StatusCode);
     }
 
+    /// <summary>qemu-img on a volume QEMU has open would hit its lock (or corrupt the guest's disk).</summary>
+    [Fact]
+    public async Task A_storage_in_use_by_a_running_vm_refuses_resize_and_snapshot()
+    {
+        var storage = await StorageAsync();
+        var path = await CreateGuestAsync();
+        Assert.Equal(HttpStatusCode.Created, (await LinkAsync(path, storage)).StatusCode);
+        await BootAsync(path);
+        var resize = await Agent.SendAsync(HttpMethod.Post, storage, Lines("X-OCCI-Attribute: occi.storage.size=0.125"));
+        Assert.Equal(HttpStatusCode.Conflict, resize.StatusCode);
+        Assert.Contains("in use by the running compute", await resize.BodyAsync());
+        var snapshot = await Agent.SendAsync(HttpMethod.Post, storage + "?action=snapshot",
+            Lines("Category: snapshot; scheme=\"http://schemas.ogf.org/occi/infrastructure/storage/action#\"; class=\"action\""));
+        Assert.Equal(HttpStatusCode.Conflict, snapshot.StatusCode);
+        await ActOkAsync(path, "stop", "poweroff");
+        resize = await Agent.SendAsync(HttpMethod.Post, storage, Lines("X-OCCI-Attribute: occi.storage.size=0.125"));
+        Assert.Equal(HttpStatusCode.OK, resize.StatusCode);
+    }
+
     [Fact]
     public async Task An_offline_storage_cannot_be_linked()
     {
