@@ -69,13 +69,19 @@ public sealed class SerialConsole : IAsyncDisposable
                 var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
                 if (n == 0) break;
                 file ??= OpenLog();
-                if (file.Length + n > _half)
+                // Split a chunk at the rotation point so neither file ever exceeds half the bound.
+                for (var written = 0; written < n;)
                 {
-                    await file.DisposeAsync().ConfigureAwait(false);
-                    File.Move(_log, _log + ".1", overwrite: true);
-                    file = OpenLog();
+                    if (file.Length >= _half)
+                    {
+                        await file.DisposeAsync().ConfigureAwait(false);
+                        File.Move(_log, _log + ".1", overwrite: true);
+                        file = OpenLog();
+                    }
+                    var part = (int)Math.Min(n - written, _half - file.Length);
+                    await file.WriteAsync(buffer.AsMemory(written, part)).ConfigureAwait(false);
+                    written += part;
                 }
-                await file.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
                 await file.FlushAsync().ConfigureAwait(false);
             }
         }
@@ -95,21 +101,19 @@ public sealed class SerialConsole : IAsyncDisposable
     /// <summary>The last <paramref name="maxBytes"/> of the log (older part first).</summary>
     public static byte[] ReadLog(string logPath, long maxBytes)
     {
-        var parts = new List<byte>();
+        using var all = new MemoryStream();
         foreach (var f in new[] { logPath + ".1", logPath })
         {
             try
             {
                 using var s = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var buf = new byte[s.Length];
-                s.ReadExactly(buf);
-                parts.AddRange(buf);
+                s.CopyTo(all);
             }
             catch (FileNotFoundException) { }
             catch (DirectoryNotFoundException) { }
         }
-        var skip = (int)Math.Max(0, parts.Count - maxBytes);
-        return parts.Skip(skip).ToArray();
+        var skip = (int)Math.Max(0, all.Length - maxBytes);
+        return all.GetBuffer().AsSpan(skip, (int)all.Length - skip).ToArray();
     }
 
     public async ValueTask DisposeAsync()
