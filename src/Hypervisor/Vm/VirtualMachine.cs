@@ -16,7 +16,7 @@ public sealed partial class VirtualMachine
     private readonly object _gate = new();
     private readonly List<(Func<QmpEvent, bool> Match, TaskCompletionSource<QmpEvent> Done)> _waiters = [];
     private VmStatus _status;
-    private Session? _session;
+    private volatile Session? _session;
 
     /// <summary>One QEMU process as seen through its QMP connection.</summary>
     private sealed class Session(QmpClient qmp, int pid, SerialConsole? console)
