@@ -14,7 +14,7 @@ namespace OcciAgent.Vms;
 /// overlay on the os_tpl image; the actions drive the VM over QMP; its state follows QMP events
 /// and is stored within moments of each event, without anyone polling. Cores and memory apply
 /// at boot: changing them while the VM exists as a process is refused (409), consistently.</summary>
-public sealed class ComputeKindBackend : IKindBackend
+public sealed class ComputeKindBackend : IKindBackend, IDisposable
 {
     private const string State = "occi.compute.state", Message = "occi.compute.state.message";
     private readonly ComputeHost _host;
@@ -39,6 +39,13 @@ public sealed class ComputeKindBackend : IKindBackend
     }
 
     public Kind Kind => InfrastructureKinds.Compute;
+
+    /// <summary>Agent shutdown: stop recording; the VMs themselves keep running.</summary>
+    public void Dispose()
+    {
+        Persist = null;
+        _changes.Writer.TryComplete();
+    }
 
     /// <summary>Stores a VM's new status (set by the composition root to the entity service).</summary>
     public Func<string, Func<Entity, Entity>, Task<Entity?>>? Persist { get; set; }

@@ -223,7 +223,7 @@ public sealed partial class VirtualMachine
     {
         switch (ev.Name)
         {
-            case "STOP" when !s.QuietPause && Status.Phase == VmPhase.Running:
+            case "STOP" when !s.QuietPause && !s.QuitRequested && Status.Phase == VmPhase.Running:
                 SetStatus(new VmStatus(VmPhase.Paused, Pid: s.Pid));
                 break;
             case "RESUME" when !s.QuietPause && Status.Phase is VmPhase.Paused:
