@@ -89,8 +89,8 @@ check() { # name, condition command...: counts and prints one line
   local name=$1; shift
   if "$@"; then pass=$((pass+1)); ok=1; echo "ok   $name"; else fail=$((fail+1)); ok=""; echo "FAIL $name"; fi
 }
-abort() { # a step everything after depends on failed
-  echo "FAIL $1: skipping the remaining VM checks"; fail=$((fail+1)); finish
+abort() { # a check that everything after depends on failed (and was counted)
+  echo "     $1 failed: skipping the remaining VM checks"; finish
 }
 finish() {
   echo "time POST compute + POST start -> QEMU running (QMP query-status on monitor.sock): ${t_running:-?} ms"
