@@ -41,14 +41,14 @@ check "POST storage shrink refused" test "$(req POST "/storage/$sid" -H 'Content
 check "action offline" test "$(req POST "/storage/$sid?action=offline" -H 'Content-Type: text/plain' --data-binary $'Category: offline; scheme="http://schemas.ogf.org/occi/infrastructure/storage/action#"; class="action"\n')" = 200
 check "  state offline" has 'occi.storage.state="offline"'
 
-# Compute with templates, partial update, action 501, delete.
+# Compute with templates, partial update, a refused action, delete (VMs: tests/smoke/vm-smoke.sh).
 check "POST compute" test "$(req POST /compute/ -H 'Content-Type: text/plain,text/occi' -H 'User-Agent: rOCCI-core/4.3 OCCI/1.1' --data-binary $'Category: compute;scheme="http://schemas.ogf.org/occi/infrastructure#";class="kind"\nCategory: small; scheme="http://smoke.test/occi/infrastructure/resource_tpl#"; class="mixin"\nX-OCCI-Attribute: occi.core.title="vm, one"\n')" = 201
 compute=$(hdr Location); cpath=/compute/${compute##*/}
 check "GET compute text/occi" test "$(req GET "$cpath" -H 'Accept: text/occi')" = 200
 check "  state inactive" bash -c "grep -qi 'occi.compute.state=\"inactive\"' $tmp/hdr"
 check "POST compute update" test "$(req POST "$cpath" -H 'Content-Type: text/plain' --data-binary $'X-OCCI-Attribute: occi.compute.cores=2\n')" = 200
 check "  cores 2" has 'occi.compute.cores=2'
-check "action start 501" test "$(req POST "$cpath?action=start" -H 'Content-Type: text/plain' --data-binary '')" = 501
+check "action stop while inactive 409" test "$(req POST "$cpath?action=stop" -H 'Content-Type: text/plain' --data-binary '')" = 409
 
 # A user mixin: define, associate, list, delete.
 check "POST /-/ user mixin" test "$(req POST /-/ -H 'Content-Type: text/plain' --data-binary $'Category: smoke; scheme="http://smoke.test/tags#"; class="mixin"; location="/tags/smoke/"\n')" = 200
