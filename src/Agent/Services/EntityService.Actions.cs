@@ -12,18 +12,41 @@ public sealed partial class EntityService
     /// digest §3.6.4 [REC]: 404 → unknown action 400 → body category mismatch 400 → ambiguous 409
     /// → parameters 400 → not applicable in this state 409 → execute.</summary>
     public Task<Entity> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
-        Locked(async () =>
+        EntityLocked(path, async () =>
         {
-            // The state the host reports now, not the last stored one (it follows events).
-            var stored = GetAt(path);
-            var kind = KindOf(stored);
-            var e = await BackendFor(kind).ObserveAsync(stored, ct);
-            var mixins = MixinsOf(e);
-            var (action, parameters) = ResolveAction(kind.Actions.Concat(mixins.SelectMany(m => m.Actions)).ToList(), term, doc,
-                $"{kind.Term} {e.Id}");
-            CheckApplicable(kind, mixins, e, action);
-            return await ExecuteAsync(e, kind, action, parameters, ct);
+            var (e, kind, action, parameters) = await Locked(async () =>
+            {
+                // The state the host reports now, not the last stored one (it follows events).
+                var stored = GetAt(path);
+                var k = KindOf(stored);
+                var observed = await BackendFor(k).ObserveAsync(stored, ct);
+                var mixins = MixinsOf(observed);
+                var (a, p) = ResolveAction(k.Actions.Concat(mixins.SelectMany(m => m.Actions)).ToList(), term, doc, $"{k.Term} {observed.Id}");
+                CheckApplicable(k, mixins, observed, a);
+                return (observed, k, a, p);
+            }, ct);
+            // Host work outside the write lock (see EntityLocked); this entity's other requests wait.
+            var result = await BackendFor(kind).ActAsync(e, action, parameters, ct);
+            return await Locked(() => StoreActionResultAsync(kind, e, result, ct), ct);
         }, ct);
+
+    /// <summary>Stores what an action changed, onto the entity as it is now (a host event may have
+    /// been stored meanwhile), then the host's current view of it; an entity deleted meanwhile
+    /// (a collection DELETE) stays deleted.</summary>
+    private async Task<Entity> StoreActionResultAsync(Kind kind, Entity before, Entity after, CancellationToken ct)
+    {
+        if (store.Get(after.Id) is not { } current) return after;
+        var merged = current;
+        foreach (var name in before.Attributes.Keys.Union(after.Attributes.Keys, StringComparer.Ordinal))
+        {
+            var was = before.Get(name);
+            var now = after.Get(name);
+            if (was is null != now is null || was is { } w && now is { } n && !w.SameAs(n)) merged = merged.With(name, now);
+        }
+        merged = await BackendFor(kind).ObserveAsync(merged, ct);
+        store.Upsert(merged);
+        return merged;
+    }
 
     /// <summary>POST &lt;collection&gt;?action=term (GFD.223 §11.3.3): the action must belong to
     /// the collection's kind or mixin (S18) and apply to every member, checked before any runs.</summary>

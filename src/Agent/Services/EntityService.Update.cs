@@ -11,7 +11,7 @@ public sealed partial class EntityService
     /// <summary>POST on an entity without action: partial update (GFD.223 §10.3.1, digest
     /// §3.6.3): set mutable attributes, associate mixins, create links on resources.</summary>
     public Task<Entity> UpdateAsync(string path, OcciDocument doc, CancellationToken ct) =>
-        Locked(async () =>
+        EntityLocked(path, () => Locked(async () =>
         {
             var current = GetAt(path);
             var kind = KindOf(current);
@@ -24,12 +24,12 @@ public sealed partial class EntityService
             foreach (var lr in doc.Links)
                 links.Add(BuildInlineLink(lr, updated, kind, path, links, catalog.Current));
             return await CommitUpdateAsync(current, updated, kind, links, ct);
-        }, ct);
+        }, ct), ct);
 
     /// <summary>PUT on an existing entity: full replace (GFD.223 §10.2.2, digest §3.6.2). Links
     /// stay intact (S67); Link lines are a bad request (S108).</summary>
     public Task<Entity> ReplaceAsync(string path, OcciDocument doc, CancellationToken ct) =>
-        Locked(async () =>
+        EntityLocked(path, () => Locked(async () =>
         {
             var current = GetAt(path);
             var kind = KindOf(current);
@@ -39,7 +39,7 @@ public sealed partial class EntityService
             var mixins = MergeMixins(current, res.Mixins, replaceAll: true);
             var updated = ApplyAttributes(current, kind, mixins, doc.Attributes, clearMissing: true);
             return await CommitUpdateAsync(current, updated, kind, [], ct);
-        }, ct);
+        }, ct), ct);
 
     private ResolvedCategories ResolveForExisting(Kind kind, OcciDocument doc)
     {
@@ -144,12 +144,12 @@ public sealed partial class EntityService
     /// <summary>DELETE of an entity (GFD.223 §10.4): a resource takes its links with it (S25),
     /// including links that point at it; a storage loses its volume file.</summary>
     public Task DeleteAsync(string path, CancellationToken ct) =>
-        Locked(async () =>
+        EntityLocked(path, () => Locked(async () =>
         {
             var e = GetAt(path);
             await DeleteLockedAsync(e, ct);
             return true;
-        }, ct);
+        }, ct), ct);
 
     private async Task DeleteLockedAsync(Entity e, CancellationToken ct)
     {

@@ -16,6 +16,7 @@ public sealed partial class EntityService(
     OcciCatalog catalog, IEntityStore store, IEnumerable<IKindBackend> backends, ILogger<EntityService> log)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _entityLocks = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<IKindBackend> _backends = [.. backends];
 
     /// <summary>The backend of the kind or of its nearest ancestor; kinds without one only live
@@ -53,6 +54,18 @@ public sealed partial class EntityService(
         await _writeLock.WaitAsync(ct);
         try { return await work(); }
         finally { _writeLock.Release(); }
+    }
+
+    /// <summary>One entity's requests, one at a time: its actions run their host work outside the
+    /// write lock (a graceful stop may wait a minute for the guest, and other entities must not wait
+    /// with it), so its updates, replaces and deletes queue here. Always taken before the write
+    /// lock, never while holding it.</summary>
+    private async Task<T> EntityLocked<T>(string path, Func<Task<T>> work, CancellationToken ct)
+    {
+        var gate = _entityLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try { return await work(); }
+        finally { gate.Release(); }
     }
 
     /// <summary>Ids: bare lowercase UUIDs by default (digest §1.8 [REC]); a client id must be a

@@ -57,6 +57,30 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
         Assert.Contains("OCCI-TEST-GUEST: power button", await ConsoleAsync(path));
     }
 
+    /// <summary>A guest that ignores the power button (here: no OS at all, only the firmware) is
+    /// powered off after the timeout; meanwhile other entities are served without waiting.</summary>
+    [Fact]
+    public async Task Stop_graceful_falls_back_to_poweroff_and_blocks_nothing_else()
+    {
+        await Agent.StopAsync();
+        Agent.Options.StopTimeoutSeconds = 4;
+        await Agent.StartAgainAsync();
+        var path = await CreateAsync("/compute/", ComputeKind, "X-OCCI-Attribute: occi.compute.memory=0.125");
+        await ActOkAsync(path, "start");
+        var pid = Pid(path)!.Value;
+        var stop = ActAsync(path, "stop", "graceful");
+        await Task.Delay(500);
+        var other = await Agent.SendAsync(HttpMethod.Post, "/storage/", Lines(StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625"));
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.False(stop.IsCompleted, "the graceful stop should still be waiting for the guest");
+        var r = await stop;
+        var body = await r.BodyAsync();
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Contains("did not power off within 4 s", body);
+        Assert.Equal("inactive", await StateAsync(path));
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public async Task Stop_poweroff_ends_the_process_at_once()
     {
