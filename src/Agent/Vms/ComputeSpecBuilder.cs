@@ -11,12 +11,13 @@ namespace OcciAgent.Vms;
 /// <summary>Turns a compute entity with its templates and links into the <see cref="VmSpec"/>
 /// QEMU is started with (issue #3 items 2, 5, 6): cores and memory (explicit attributes, which
 /// resource_tpl filled in at creation), the os_tpl root overlay as vda (direct kernel boot when
-/// the image's sidecar says so), every storagelink as a virtio disk, user data and SSH keys as
-/// fw_cfg files.</summary>
+/// the image's sidecar says so), every storagelink as a virtio disk, user data, SSH key and
+/// hostname as fw_cfg files.</summary>
 public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes, IEntityStore store, OcciCatalog catalog)
 {
     public const string Cores = "occi.compute.cores", Memory = "occi.compute.memory";
-    public const string UserDataFwCfg = "opt/org.ogf.occi/user_data", SshKeyFwCfg = "opt/org.ogf.occi/ssh_key";
+    public const string UserDataFwCfg = "opt/org.ogf.occi/user_data", SshKeyFwCfg = "opt/org.ogf.occi/ssh_key",
+        HostnameFwCfg = "opt/org.ogf.occi/hostname";
     /// <summary>Below this QEMU cannot boot even the smallest guest (host-facts: 80 MiB).</summary>
     public const int MinMemoryMiB = 64;
 
@@ -71,6 +72,8 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
         var fwcfg = new List<FwCfgFile>();
         if (UserData(e) is { } data) fwcfg.Add(new FwCfgFile(UserDataFwCfg, WriteFile(vm.Directory, "user_data", data)));
         if (SshKey(e) is { } key) fwcfg.Add(new FwCfgFile(SshKeyFwCfg, WriteFile(vm.Directory, "ssh_key", Encoding.UTF8.GetBytes(key))));
+        if (e.GetString("occi.compute.hostname") is { Length: > 0 } hostname)
+            fwcfg.Add(new FwCfgFile(HostnameFwCfg, WriteFile(vm.Directory, "hostname", Encoding.UTF8.GetBytes(hostname))));
         var spec = new VmSpec(e.Id, e.GetString("occi.core.title") is { Length: > 0 } title ? title : e.Id,
             CoreCount(e), MemoryMiB(e), q.Accelerator, vm.Directory.Paths, disks, [], boot, fwcfg, paused);
         try

@@ -27,7 +27,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
         Assert.Contains("OCCI-TEST-GUEST: boot-count 1", await ConsoleAsync(path));
     }
 
-    /// <summary>S46/S47: user_data (Base64, decoded) and the SSH key reach the guest (fw_cfg).</summary>
+    /// <summary>S46/S47: user_data (Base64, decoded), the SSH key and the hostname reach the guest (fw_cfg).</summary>
     [Fact]
     public async Task User_data_reaches_the_guest()
     {
@@ -36,13 +36,17 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
             "Category: user_data; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute#\"; class=\"mixin\"",
             "Category: ssh_key; scheme=\"http://schemas.ogf.org/occi/infrastructure/credentials#\"; class=\"mixin\"",
             $"X-OCCI-Attribute: occi.compute.userdata=\"{data}\"",
-            "X-OCCI-Attribute: occi.credentials.ssh.publickey=\"ssh-ed25519 AAAAC3Nza test@occi\"");
+            "X-OCCI-Attribute: occi.credentials.ssh.publickey=\"ssh-ed25519 AAAAC3Nza test@occi\"",
+            "X-OCCI-Attribute: occi.compute.hostname=\"web-7\"");
         await BootAsync(path);
         Assert.Contains("OCCI-TEST-GUEST: fw_cfg user_data hello from occi", await ConsoleAsync(path));
         var typed = await Agent.SendAsync(HttpMethod.Post, path + "/console",
             "echo key=$(cat /sys/firmware/qemu_fw_cfg/by_name/opt/org.ogf.occi/ssh_key/raw)\n", accept: null);
         Assert.Equal(HttpStatusCode.NoContent, typed.StatusCode);
         await WaitForConsoleAsync(path, "key=ssh-ed25519 AAAAC3Nza test@occi", 1, EventTimeout);
+        await Agent.SendAsync(HttpMethod.Post, path + "/console",
+            "echo host=$(cat /sys/firmware/qemu_fw_cfg/by_name/opt/org.ogf.occi/hostname/raw)\n", accept: null);
+        await WaitForConsoleAsync(path, "host=web-7", 1, EventTimeout);
     }
 
     [Fact]
