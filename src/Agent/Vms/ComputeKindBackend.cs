@@ -24,6 +24,8 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
     private readonly ImageCapture _capture;
     private readonly ILogger<ComputeKindBackend> _log;
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new() { SingleReader = true });
+    /// <summary>Deferred saves copying a root disk right now; a start waits for its VM's copy.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _captures = new(StringComparer.Ordinal);
 
     public ComputeKindBackend(ComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
         ImageCapture capture, ILogger<ComputeKindBackend> log)
@@ -126,6 +128,8 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         VmSpec Spec(bool paused) => _specs.Build(e, location, paused);
         string? note = null;
         var watch = Stopwatch.StartNew();
+        // A deferred save reads the root disk after a stop; QEMU must not reopen it meanwhile.
+        if (_captures.TryGetValue(e.Id, out var capture)) await capture.WaitAsync(ct);
         switch (action.Term)
         {
             case "start":
@@ -222,10 +226,11 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
                 {
                     var term = (await File.ReadAllTextAsync(marker)).Trim();
                     File.Delete(marker);
-                    _ = Task.Run(async () =>
+                    _captures[id] = Task.Run(async () =>
                     {
                         try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
                         catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
+                        finally { _captures.TryRemove(id, out _); }
                     });
                 }
             }
