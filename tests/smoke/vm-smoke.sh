@@ -244,6 +244,7 @@ check "  still one booted line (resumed, not rebooted)" test "$(console_count "$
 
 echo "== save hot"
 check "save hot name=smoke_saved" test "$(act "$cpath" save hot 'X-OCCI-Attribute: name="smoke_saved"')" = 200
+check "  answer is the new os_tpl mixin" has "Category: smoke_saved; $OSTPL"
 [[ -n $ok ]] || sed 's/^/     | /' "$tmp/body"
 check "  GET /-/ lists smoke_saved" listed "Category: smoke_saved; $OSTPL" "$EVENT_TIMEOUT"
 check "  state active"       wait_state "$cpath" active "$EVENT_TIMEOUT"

@@ -1,3 +1,4 @@
+using OcciAgent.Occi.Rendering;
 using Microsoft.AspNetCore.Http;
 using OcciAgent.Occi.Model;
 
@@ -28,9 +29,16 @@ public sealed partial class OcciHandler
             case "POST":
             {
                 var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
-                var updated = call.Query.TryGetValue("action", out var term)
-                    ? await service.ActionAsync(call.Path, term, doc, call.Ct)
-                    : await service.UpdateAsync(call.Path, doc, call.Ct);
+                if (call.Query.TryGetValue("action", out var term))
+                {
+                    var outcome = await service.ActionAsync(call.Path, term, doc, call.Ct);
+                    // GFD.224 §3.1 / S32: a save answers with the new OS template mixin.
+                    await WriteAsync(call.Http, 200, outcome.CreatedTemplate is { } created
+                        ? call.Renderer.Categories(new CategoryCollection([], [created], []))
+                        : call.Renderer.Entity(await service.ViewAsync(outcome.Entity, call.Ct), call.BaseUrl));
+                    return;
+                }
+                var updated = await service.UpdateAsync(call.Path, doc, call.Ct);
                 await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(updated, call.Ct), call.BaseUrl));
                 return;
             }

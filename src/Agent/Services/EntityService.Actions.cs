@@ -11,7 +11,7 @@ public sealed partial class EntityService
     /// <summary>POST &lt;entity&gt;?action=term (GFD.223 §10.3.2) with the validation order of
     /// digest §3.6.4 [REC]: 404 → unknown action 400 → body category mismatch 400 → ambiguous 409
     /// → parameters 400 → not applicable in this state 409 → execute.</summary>
-    public Task<Entity> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
+    public Task<ActionOutcome> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
         EntityLocked(path, async () =>
         {
             var (e, kind, action, parameters) = await Locked(async () =>
@@ -26,8 +26,9 @@ public sealed partial class EntityService
                 return (observed, k, a, p);
             }, ct);
             // Host work outside the write lock (see EntityLocked); this entity's other requests wait.
-            var result = await BackendFor(kind).ActAsync(e, action, parameters, ct);
-            return await Locked(() => StoreActionResultAsync(kind, e, result, ct), ct);
+            var outcome = await BackendFor(kind).ActAsync(e, action, parameters, ct);
+            var stored = await Locked(() => StoreActionResultAsync(kind, e, outcome.Entity, ct), ct);
+            return outcome with { Entity = stored };
         }, ct);
 
     /// <summary>Stores what an action changed, onto the entity as it is now (a host event may have
@@ -106,7 +107,7 @@ public sealed partial class EntityService
 
     private async Task<Entity> ExecuteAsync(Entity e, Kind kind, OcciAction action, Dictionary<string, OcciValue> p, CancellationToken ct)
     {
-        var result = await BackendFor(kind).ActAsync(e, action, p, ct);
+        var result = (await BackendFor(kind).ActAsync(e, action, p, ct)).Entity;
         store.Upsert(result);
         return result;
     }

@@ -29,7 +29,7 @@ public interface IKindBackend
     Task DeleteAsync(Entity entity, CancellationToken ct);
 
     /// <summary>Runs an action already checked against the state machine.</summary>
-    Task<Entity> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct);
+    Task<ActionOutcome> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct);
 
     /// <summary>The entity as the host sees it now (for rendering; nothing is stored).</summary>
     Task<Entity> ObserveAsync(Entity entity, CancellationToken ct);
@@ -52,7 +52,14 @@ public sealed class ModelOnlyBackend(Kind kind, string missing) : IKindBackend
     public Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Entity>>([]);
 
-    public Task<Entity> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct) =>
+    public Task<ActionOutcome> ActAsync(Entity entity, OcciAction action, IReadOnlyDictionary<string, OcciValue> parameters, CancellationToken ct) =>
         throw new AgentException(AgentError.NotImplemented,
             $"action {action.Term} on {Kind.Term} {entity.Id} is not implemented yet: this agent does not manage {missing} yet; the entity is unchanged");
+}
+
+/// <summary>What an action produced: the entity as it is afterwards and, for compute
+/// <c>save</c>, the OS template mixin it created (GFD.224 §3.1: the response renders that mixin).</summary>
+public sealed record ActionOutcome(Entity Entity, Mixin? CreatedTemplate = null)
+{
+    public static implicit operator ActionOutcome(Entity entity) => new(entity);
 }

@@ -79,7 +79,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
         return changed;
     }
 
-    public async Task<Entity> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)
+    public async Task<ActionOutcome> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)
     {
         if (await volumes.InfoAsync(e.Id, ct) is null)
             throw AgentException.Conflict($"storage {e.Id}: {MissingMessage(e)}; {action.Term} is impossible");

@@ -119,7 +119,7 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         return changed;
     }
 
-    public async Task<Entity> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)
+    public async Task<ActionOutcome> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)
     {
         _host.RequireQemu();
         var vm = _host.Vm(e.Id);
@@ -127,6 +127,7 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         var location = LocationOf(e);
         VmSpec Spec(bool paused) => _specs.Build(e, location, paused);
         string? note = null;
+        Mixin? created = null;
         var watch = Stopwatch.StartNew();
         // A deferred save reads the root disk after a stop; QEMU must not reopen it meanwhile.
         if (_captures.TryGetValue(e.Id, out var capture)) await capture.WaitAsync(ct);
@@ -165,31 +166,35 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
                 await vm.PauseAsync(ct);
                 break;
             case "save":
-                note = await SaveAsync(vm, e, method, p.TryGetValue("name", out var n) ? n.ToInvariantString() : null, ct);
+                (note, created) = await SaveAsync(vm, e, method, p.TryGetValue("name", out var n) ? n.ToInvariantString() : null, ct);
                 break;
             default:
                 throw new AgentException(AgentError.NotImplemented, $"compute action {action.Term} is not implemented");
         }
         Log.VmAction(_log, e.Id, action.Term, method, watch.ElapsedMilliseconds);
         var result = WithStatus(e, vm.Status);
-        return note is null || result.GetString(State) == "error" ? result : result.With(Message, OcciValue.Str(note));
+        if (note is not null && result.GetString(State) != "error") result = result.With(Message, OcciValue.Str(note));
+        return new ActionOutcome(result, created);
     }
 
-    private async Task<string> SaveAsync(VirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
+    /// <summary>The new os_tpl mixin is returned when it exists at once (hot, or a VM that is
+    /// not running); a deferred save of a running VM only announces it.</summary>
+    private async Task<(string Note, Mixin? Created)> SaveAsync(VirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
     {
         var term = _capture.PlanTerm(e, name);
         var running = vm.Status.Phase is VmPhase.Running or VmPhase.Paused;
+        Mixin? created;
         if (running && method == "hot")
-            await _capture.CaptureLiveAsync(vm, e, term, ct);
+            created = await _capture.CaptureLiveAsync(vm, e, term, ct);
         else if (running)
         {
             // deferred (GFD.224 §3.1): captured when the VM next stops, from a quiet disk.
             await File.WriteAllTextAsync(vm.Directory.DeferredSave, term, ct);
-            return $"the root disk will be saved as os_tpl '{term}' when the compute next stops";
+            return ($"the root disk will be saved as os_tpl '{term}' when the compute next stops", null);
         }
         else
-            await _capture.CaptureOfflineAsync(e, term, ct);
-        return $"root disk saved as os_tpl '{term}'";
+            created = await _capture.CaptureOfflineAsync(e, term, ct);
+        return ($"root disk saved as os_tpl '{term}'", created);
     }
 
     public static string OcciState(VmStatus s) => s.Phase switch

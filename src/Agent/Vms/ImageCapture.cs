@@ -14,7 +14,8 @@ namespace OcciAgent.Vms;
 /// sidecar carrying the original image's kernel, initrd and cmdline, so the image library
 /// publishes it as a new os_tpl usable for new computes. The file appears under its final name
 /// only when complete (written as a hidden temporary, then renamed).</summary>
-public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, ComputeSpecBuilder specs, ILogger<ImageCapture> log)
+public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, ComputeSpecBuilder specs, OcciCatalog catalog,
+    ILogger<ImageCapture> log)
 {
     /// <summary>Checks the name and returns the os_tpl term the image will get.</summary>
     public string PlanTerm(Entity e, string? name)
@@ -32,14 +33,14 @@ public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, Comp
     public string ImagePath(string term) => Path.Combine(images.ImagesDir, term + ".qcow2");
 
     /// <summary>Copies the root disk of a VM that is not running (qemu-img convert).</summary>
-    public Task CaptureOfflineAsync(Entity e, string term, CancellationToken ct) =>
+    public Task<Mixin> CaptureOfflineAsync(Entity e, string term, CancellationToken ct) =>
         CaptureAsync(e, term, tmp => driver.CopyAsync(specs.RootDisk(e)!.Path, tmp, ct), ct);
 
     /// <summary>Copies the root disk of a running VM without stopping it (QMP drive-backup).</summary>
-    public Task CaptureLiveAsync(VirtualMachine vm, Entity e, string term, CancellationToken ct) =>
+    public Task<Mixin> CaptureLiveAsync(VirtualMachine vm, Entity e, string term, CancellationToken ct) =>
         CaptureAsync(e, term, tmp => vm.CopyDiskAsync(specs.RootDisk(e)!, tmp, ct), ct);
 
-    private async Task CaptureAsync(Entity e, string term, Func<string, Task> copy, CancellationToken ct)
+    private async Task<Mixin> CaptureAsync(Entity e, string term, Func<string, Task> copy, CancellationToken ct)
     {
         Directory.CreateDirectory(images.ImagesDir);
         var tmp = Path.Combine(images.ImagesDir, $".{term}.partial");
@@ -68,6 +69,8 @@ public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, Comp
             File.Delete(tmp);
         }
         images.Refresh(force: true);
+        return catalog.Current.Mixins.FirstOrDefault(m => m.Backing is ImageInfo i && i.Path == final)
+            ?? throw new InvalidOperationException($"the saved image {final} was not published by the image library");
     }
 
     private string? Relative(string? path) => path is null ? null : Path.GetRelativePath(images.ImagesDir, path);

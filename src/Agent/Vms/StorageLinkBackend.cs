@@ -62,6 +62,6 @@ public sealed class StorageLinkBackend(ComputeHost host, ComputeSpecBuilder spec
     public Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<Entity>>([]);
 
-    public Task<Entity> ActAsync(Entity link, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct) =>
+    public Task<ActionOutcome> ActAsync(Entity link, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct) =>
         throw new AgentException(AgentError.NotImplemented, $"storagelink action {action.Term} is not implemented");
 }

@@ -25,7 +25,9 @@ public sealed class VmSaveTests : VmTestBase
         var path = await CreateGuestAsync();
         await BootAsync(path);
         var body = await ActOkAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"golden web\"");
-        Assert.Contains("golden_web", body);
+        // S32: the response is the rendering of the new OS template mixin.
+        Assert.StartsWith($"Category: golden_web; scheme=\"{OsTplScheme}\"; class=\"mixin\"", body);
+        Assert.Contains("rel=\"http://schemas.ogf.org/occi/infrastructure#os_tpl\"", body);
         Assert.Equal("active", await StateAsync(path));
         Assert.True(File.Exists(Path.Combine(Agent.StateDir, "images", "golden_web.qcow2")));
         Assert.Null(AgentServer.BackingFile(Path.Combine(Agent.StateDir, "images", "golden_web.qcow2")));
@@ -57,8 +59,12 @@ public sealed class VmSaveTests : VmTestBase
     public async Task Save_of_an_inactive_compute_copies_its_disk_at_once()
     {
         var path = await CreateGuestAsync();
-        var body = await ActOkAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"fresh\"");
-        Assert.Contains("saved as os_tpl 'fresh'", body);
+        var json = await Agent.SendAsync(HttpMethod.Post, path + "?action=save", Lines(
+            $"Category: save; scheme=\"{ActionScheme}\"; class=\"action\"", "X-OCCI-Attribute: name=\"fresh\""), accept: "application/occi+json");
+        var body = await json.BodyAsync();
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.Contains($"\"scheme\": \"{OsTplScheme}\"", body.Replace("\":\"", "\": \""));
+        Assert.Contains("\"term\": \"fresh\"", body.Replace("\":\"", "\": \""));
         await BootFromAsync("fresh", 1);
     }
 
