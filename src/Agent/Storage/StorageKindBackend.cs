@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OcciAgent.Hypervisor.Qemu;
 using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Store;
@@ -12,8 +13,10 @@ namespace OcciAgent.Storage;
 /// <summary>Storage entities are qcow2 volumes (GFD.224 §3.3): creation runs qemu-img create
 /// (an overlay when an os_tpl image is given), a larger occi.storage.size grows the volume,
 /// smaller is refused, DELETE removes the file; size and state are read from the real volume.
-/// The 1.1 actions resize/snapshot/backup map onto qemu-img (digest §2.4).</summary>
-public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, ComputeHost computes, ILogger<StorageKindBackend> log) : IKindBackend
+/// The 1.1 actions resize/snapshot/backup map onto qemu-img (digest §2.4), or onto QMP when a
+/// running VM has the volume open (qemu-img cannot write an image in use).</summary>
+public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, ComputeHost computes, ComputeSpecBuilder disks,
+    ILogger<StorageKindBackend> log) : IKindBackend
 {
     private const string Size = "occi.storage.size", State = "occi.storage.state", Message = "occi.storage.state.message";
 
@@ -83,7 +86,6 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
     {
         if (await volumes.InfoAsync(e.Id, ct) is null)
             throw AgentException.Conflict($"storage {e.Id}: {MissingMessage(e)}; {action.Term} is impossible");
-        if (action.Term is "resize" or "snapshot" or "backup") CheckNotInUse(e, action.Term);
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff");
         switch (action.Term)
         {
@@ -93,11 +95,17 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
                 return await ResizeAsync(e, p["size"].AsDouble, ct);
             case "snapshot":
                 var name = "occi-" + stamp;
-                await volumes.Driver.SnapshotAsync(volumes.PathFor(e.Id), name, ct);
+                if (InUse(e, "a snapshot") is { } live) await live.Vm.SnapshotDiskAsync(live.Disk, name, ct);
+                else await volumes.Driver.SnapshotAsync(volumes.PathFor(e.Id), name, ct);
                 return e.With(Message, OcciValue.Str($"internal snapshot {name} created"));
             case "backup":
                 var dest = Path.Combine(volumes.VolumesDir, "backups", $"{e.Id}-{stamp}.qcow2");
-                await volumes.Driver.CopyAsync(volumes.PathFor(e.Id), dest, ct);
+                if (InUse(e, "a backup") is { } running)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+                    await running.Vm.CopyDiskAsync(running.Disk, dest, ct);
+                }
+                else await volumes.Driver.CopyAsync(volumes.PathFor(e.Id), dest, ct);
                 return e.With(Message, OcciValue.Str($"backup written to {dest}"));
             default:
                 throw new AgentException(AgentError.NotImplemented, $"storage action {action.Term} is not implemented");
@@ -108,7 +116,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
     /// resize; shrinking would destroy data and is refused (409).</summary>
     private async Task<Entity> ResizeAsync(Entity e, double newGiB, CancellationToken ct)
     {
-        CheckNotInUse(e, "resize");
+        var live = InUse(e, "a resize");
         var info = await volumes.InfoAsync(e.Id, ct)
             ?? throw AgentException.Conflict($"storage {e.Id}: {MissingMessage(e)}; it cannot be resized");
         var newBytes = StorageBackend.ToBytes(newGiB);
@@ -117,7 +125,8 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
                 $"storage {e.Id}: shrinking from {OcciValue.FormatFloat(StorageBackend.ToGiB(info.VirtualSizeBytes))} GiB to {OcciValue.FormatFloat(newGiB)} GiB is refused because it would destroy data");
         try
         {
-            await volumes.ResizeAsync(e.Id, newGiB, ct);
+            if (live is { } l) await l.Vm.ResizeDiskAsync(l.Disk, newBytes, ct);
+            else await volumes.ResizeAsync(e.Id, newGiB, ct);
         }
         catch (VolumeException ve) when (ve.Kind == VolumeErrorKind.InvalidRequest)
         {
@@ -127,17 +136,23 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
         return e.With(Size, OcciValue.Float(StorageBackend.ToGiB(after?.VirtualSizeBytes ?? newBytes)));
     }
 
-    /// <summary>A volume that a running VM has open is locked by QEMU; qemu-img would fail on the
-    /// lock, and changing it under the guest would corrupt it.</summary>
-    private void CheckNotInUse(Entity e, string what)
+    /// <summary>The running VM that has the volume open, and as which disk. Such a volume is
+    /// locked by QEMU, so changes go through QMP. A hibernated VM's disks must stay as its saved
+    /// state expects them (409).</summary>
+    private (VirtualMachine Vm, VmDisk Disk)? InUse(Entity e, string what)
     {
         foreach (var link in store.LinksTo(InfrastructureKinds.Storage.Location + e.Id))
         {
+            if (link.KindId != InfrastructureKinds.StorageLink.Id) continue;
             var computeId = link.Source![(link.Source!.LastIndexOf('/') + 1)..];
-            if (computes.StatusOf(computeId).Phase is not VmPhase.Off)
+            var status = computes.StatusOf(computeId);
+            if (status.Hibernated)
                 throw AgentException.Conflict(
-                    $"storage {e.Id} is in use by the running compute {computeId} (storagelink {link.Id}); stop the compute or delete the link before {what}");
+                    $"storage {e.Id} belongs to the hibernated compute {computeId}; start it (or stop it) before {what}");
+            if (status.Pid is not null && status.Phase is not VmPhase.Off)
+                return (computes.Vm(computeId), disks.DiskFor(link));
         }
+        return null;
     }
 
     private string MissingMessage(Entity e) => $"volume file {volumes.PathFor(e.Id)} is missing";

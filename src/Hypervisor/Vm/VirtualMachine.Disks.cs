@@ -79,6 +79,38 @@ public sealed partial class VirtualMachine
         }, ct).ConfigureAwait(false);
     }, ct);
 
+    /// <summary>Grows a disk of the running VM (QMP <c>block_resize</c>); the guest sees the new
+    /// capacity at once (virtio-blk config change).</summary>
+    public Task ResizeDiskAsync(VmDisk disk, long sizeBytes, CancellationToken ct) => Serialised(async () =>
+    {
+        var s = Live("a disk resize");
+        try
+        {
+            await s.Qmp.ExecuteAsync("block_resize", w =>
+            {
+                w.WriteString("node-name", disk.NodeName);
+                w.WriteNumber("size", sizeBytes);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (QmpException e) { throw Failed(Id, $"resizing {disk.DeviceId} (block_resize)", e); }
+    }, ct);
+
+    /// <summary>An internal qcow2 snapshot of a disk in use (QMP
+    /// <c>blockdev-snapshot-internal-sync</c>): qemu-img cannot write an image QEMU has open.</summary>
+    public Task SnapshotDiskAsync(VmDisk disk, string name, CancellationToken ct) => Serialised(async () =>
+    {
+        var s = Live("a disk snapshot");
+        try
+        {
+            await s.Qmp.ExecuteAsync("blockdev-snapshot-internal-sync", w =>
+            {
+                w.WriteString("device", disk.NodeName);
+                w.WriteString("name", name);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (QmpException e) { throw Failed(Id, $"snapshot of {disk.DeviceId}", e); }
+    }, ct);
+
     /// <summary>Types text into the guest's serial console.</summary>
     public async Task SendConsoleAsync(ReadOnlyMemory<byte> input, CancellationToken ct)
     {

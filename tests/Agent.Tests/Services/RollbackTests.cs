@@ -44,7 +44,9 @@ public sealed class RollbackTests : IDisposable
         var volumes = Path.Combine(_dir, "volumes");
         var store = new FailingStore(new InMemoryEntityStore()) { Fail = true };
         var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
-        var backend = new StorageKindBackend(new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes), store, computes,
+        var storage = new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes);
+        var catalog = new OcciCatalog("http://node.test/occi/");
+        var backend = new StorageKindBackend(storage, store, computes, new OcciAgent.Vms.ComputeSpecBuilder(computes, storage, store, catalog),
             NullLogger<StorageKindBackend>.Instance);
         var service = new EntityService(new OcciCatalog("http://node.test/occi/"), store, [backend], NullLogger<EntityService>.Instance);
         var doc = new OcciDocument();

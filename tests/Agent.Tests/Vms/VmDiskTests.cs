@@ -42,23 +42,34 @@ public sealed class VmDiskTests : VmTestBase
         Assert.Equal(HttpStatusCode.Created, (await LinkAsync(await CreateGuestAsync(), storage)).StatusCode);
     }
 
-    /// <summary>qemu-img on a volume QEMU has open would hit its lock (or corrupt the guest's disk).</summary>
+    /// <summary>A volume a running VM has open is locked by QEMU, so resize, snapshot and backup
+    /// go through QMP; the guest sees the new size at once.</summary>
     [Fact]
-    public async Task A_storage_in_use_by_a_running_vm_refuses_resize_and_snapshot()
+    public async Task A_storage_in_use_is_resized_snapshotted_and_backed_up_through_qmp()
     {
         var storage = await StorageAsync();
+        var volume = Agent.VolumePath(IdOf(storage));
         var path = await CreateGuestAsync();
         Assert.Equal(HttpStatusCode.Created, (await LinkAsync(path, storage)).StatusCode);
         await BootAsync(path);
         var resize = await Agent.SendAsync(HttpMethod.Post, storage, Lines("X-OCCI-Attribute: occi.storage.size=0.125"));
-        Assert.Equal(HttpStatusCode.Conflict, resize.StatusCode);
-        Assert.Contains("in use by the running compute", await resize.BodyAsync());
+        Assert.Equal(HttpStatusCode.OK, resize.StatusCode);
+        Assert.Equal(128L * 1024 * 1024, AgentServer.VirtualSize(volume));
+        await Agent.SendAsync(HttpMethod.Post, path + "/console", "echo vdb-sectors=$(cat /sys/block/vdb/size)\n", accept: null);
+        await WaitForConsoleAsync(path, "vdb-sectors=262144", 1, EventTimeout);
+        var shrink = await Agent.SendAsync(HttpMethod.Post, storage, Lines("X-OCCI-Attribute: occi.storage.size=0.0625"));
+        Assert.Equal(HttpStatusCode.Conflict, shrink.StatusCode);
+
         var snapshot = await Agent.SendAsync(HttpMethod.Post, storage + "?action=snapshot",
             Lines("Category: snapshot; scheme=\"http://schemas.ogf.org/occi/infrastructure/storage/action#\"; class=\"action\""));
-        Assert.Equal(HttpStatusCode.Conflict, snapshot.StatusCode);
-        await ActOkAsync(path, "stop", "poweroff");
-        resize = await Agent.SendAsync(HttpMethod.Post, storage, Lines("X-OCCI-Attribute: occi.storage.size=0.125"));
-        Assert.Equal(HttpStatusCode.OK, resize.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, snapshot.StatusCode);
+        Assert.Contains("occi-", AgentServer.QemuImg("snapshot", "-l", "-U", volume));
+        var backup = await Agent.SendAsync(HttpMethod.Post, storage + "?action=backup",
+            Lines("Category: backup; scheme=\"http://schemas.ogf.org/occi/infrastructure/storage/action#\"; class=\"action\""));
+        Assert.Equal(HttpStatusCode.OK, backup.StatusCode);
+        var copy = Assert.Single(Directory.GetFiles(Path.Combine(Agent.StateDir, "volumes", "backups")));
+        Assert.Equal(128L * 1024 * 1024, AgentServer.VirtualSize(copy));
+        Assert.Equal("active", await StateAsync(path));
     }
 
     [Fact]
@@ -75,13 +86,24 @@ public sealed class VmDiskTests : VmTestBase
     [Fact]
     public async Task The_disks_of_a_hibernated_compute_cannot_change()
     {
-        var storage = await StorageAsync();
+        var attached = await StorageAsync();
+        var spare = await StorageAsync();
         var path = await CreateGuestAsync();
+        var link = await LinkAsync(path, attached);
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
         await BootAsync(path);
         await ActOkAsync(path, "suspend", "hibernate");
-        var r = await LinkAsync(path, storage);
+        var r = await LinkAsync(path, spare);
         Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
         Assert.Contains("hibernated", await r.BodyAsync());
-        Assert.Empty((await GetTextAsync("/storagelink/")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        var resize = await Agent.SendAsync(HttpMethod.Post, attached, Lines("X-OCCI-Attribute: occi.storage.size=0.125"));
+        Assert.Equal(HttpStatusCode.Conflict, resize.StatusCode);
+        Assert.Contains("hibernated", await resize.BodyAsync());
+        var unlink = await Agent.SendAsync(HttpMethod.Delete, link.LocationPath());
+        Assert.Equal(HttpStatusCode.Conflict, unlink.StatusCode);
+        // Nothing changed: one link, and the guest resumes with its disks.
+        Assert.Single((await GetTextAsync("/storagelink/")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
+        await ActOkAsync(path, "start");
+        Assert.Equal("active", await StateAsync(path));
     }
 }
