@@ -66,8 +66,6 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
         if (RootDisk(e) is { } root) disks.Add(root);
         disks.AddRange(DataDisks(e, location).Select(x => x.Disk));
         var image = ImageOf(e);
-        if (e.Mixins.Any(id => id.Contains("os_tpl", StringComparison.Ordinal)) && image is null && RootDisk(e) is null)
-            throw AgentException.Conflict($"compute {e.Id}: its os_tpl image is no longer in the images directory");
         DirectBoot? boot = image?.Kernel is { } kernel ? new DirectBoot(kernel, image.Initrd, image.Cmdline) : null;
         var fwcfg = new List<FwCfgFile>();
         if (UserData(e) is { } data) fwcfg.Add(new FwCfgFile(UserDataFwCfg, WriteFile(vm.Directory, "user_data", data)));
