@@ -144,7 +144,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
         foreach (var link in store.LinksTo(InfrastructureKinds.Storage.Location + e.Id))
         {
             if (link.KindId != InfrastructureKinds.StorageLink.Id) continue;
-            var computeId = link.Source![(link.Source!.LastIndexOf('/') + 1)..];
+            var computeId = Entity.IdIn(link.Source!);
             var status = computes.StatusOf(computeId);
             if (status.Hibernated)
                 throw AgentException.Conflict(

@@ -58,9 +58,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
         return vm;
     });
 
-    public VmStatus StatusOf(string computeId) =>
-        _vms.TryGetValue(computeId, out var vm) ? vm.Status
-        : VmStatus.Off with { Hibernated = File.Exists(Path.Combine(VmsDir, computeId, "hibernated")) };
+    public VmStatus StatusOf(string computeId) => Vm(computeId).Status;
 
     public void Forget(string computeId) => _vms.TryRemove(computeId, out _);
 

@@ -52,7 +52,7 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
     /// <summary>Stores a VM's new status (set by the composition root to the entity service).</summary>
     public Func<string, Func<Entity, Entity>, Task<Entity?>>? Persist { get; set; }
 
-    private static string LocationOf(Entity e) => InfrastructureKinds.Compute.Location + e.Id;
+    private static string LocationOf(Entity e) => EntityService.LocationOf(InfrastructureKinds.Compute, e.Id);
 
     public async Task<Entity> CreateAsync(Entity e, IReadOnlyList<Mixin> mixins, CancellationToken ct)
     {

@@ -54,8 +54,7 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
     public VmDisk DiskFor(Entity link)
     {
         var deviceId = link.GetString("occi.storagelink.deviceid") ?? throw new InvalidOperationException($"storagelink {link.Id} has no device id");
-        var storageId = link.Target![(link.Target!.LastIndexOf('/') + 1)..];
-        return new VmDisk(deviceId, volumes.PathFor(storageId));
+        return new VmDisk(deviceId, volumes.PathFor(Entity.IdIn(link.Target!)));
     }
 
     public VmSpec Build(Entity e, string location, bool paused)

@@ -15,7 +15,7 @@ public sealed class StorageLinkBackend(ComputeHost host, ComputeSpecBuilder spec
 
     public Kind Kind => InfrastructureKinds.StorageLink;
 
-    private static string ComputeId(Entity link) => link.Source![(link.Source!.LastIndexOf('/') + 1)..];
+    private static string ComputeId(Entity link) => Entity.IdIn(link.Source!);
 
     private VirtualMachine? LiveVm(Entity link, string what)
     {

@@ -84,14 +84,8 @@ public sealed partial class VirtualMachine
         s.QuietPause = true;
         try
         {
-            await RunJobAsync(s, "snapshot-save", "hibernate-" + tag[15..], w =>
-            {
-                w.WriteString("tag", tag);
-                w.WriteString("vmstate", vmStateNode);
-                w.WriteStartArray("devices");
-                w.WriteStringValue(vmStateNode);
-                w.WriteEndArray();
-            }, ct).ConfigureAwait(false);
+            await RunJobAsync(s, "snapshot-save", "hibernate-" + tag[15..], w => SnapshotArgs(w, tag, vmStateNode, withVmState: true), ct)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -111,25 +105,11 @@ public sealed partial class VirtualMachine
             .Where(l => l.Length > 0).ToArray();
         if (lines.Length < 2) throw new VmException(VmErrorKind.Failed, $"VM {Id}: the hibernation marker {Directory.HibernationMarker} is damaged");
         var (tag, node) = (lines[0], lines[1]);
-        void Args(System.Text.Json.Utf8JsonWriter w)
-        {
-            w.WriteString("tag", tag);
-            w.WriteString("vmstate", node);
-            w.WriteStartArray("devices");
-            w.WriteStringValue(node);
-            w.WriteEndArray();
-        }
         s.QuietPause = true;
         try
         {
-            await RunJobAsync(s, "snapshot-load", "resume", Args, ct).ConfigureAwait(false);
-            await RunJobAsync(s, "snapshot-delete", "forget", w =>
-            {
-                w.WriteString("tag", tag);
-                w.WriteStartArray("devices");
-                w.WriteStringValue(node);
-                w.WriteEndArray();
-            }, ct).ConfigureAwait(false);
+            await RunJobAsync(s, "snapshot-load", "resume", w => SnapshotArgs(w, tag, node, withVmState: true), ct).ConfigureAwait(false);
+            await RunJobAsync(s, "snapshot-delete", "forget", w => SnapshotArgs(w, tag, node, withVmState: false), ct).ConfigureAwait(false);
             File.Delete(Directory.HibernationMarker);
             await Exec(s, "cont", ct).ConfigureAwait(false);
         }
@@ -137,6 +117,18 @@ public sealed partial class VirtualMachine
         {
             s.QuietPause = false;
         }
+    }
+
+    /// <summary>Arguments of snapshot-save/-load/-delete: the RAM goes into (comes from) the
+    /// <paramref name="node"/> disk, the only device snapshotted (the others do not change while
+    /// the VM is off).</summary>
+    private static void SnapshotArgs(System.Text.Json.Utf8JsonWriter w, string tag, string node, bool withVmState)
+    {
+        w.WriteString("tag", tag);
+        if (withVmState) w.WriteString("vmstate", node);
+        w.WriteStartArray("devices");
+        w.WriteStringValue(node);
+        w.WriteEndArray();
     }
 
     private async Task DiscardHibernationAsync(QemuImg qemuImg, CancellationToken ct)

@@ -37,7 +37,7 @@ public sealed partial class VirtualMachine
         Directory = directory;
         _launcher = launcher;
         _options = options;
-        _status = VmStatus.Off with { Hibernated = File.Exists(directory.HibernationMarker) };
+        _status = OffStatus();
     }
 
     public string Id => Directory.Id;
@@ -47,6 +47,9 @@ public sealed partial class VirtualMachine
 
     /// <summary>Raised on every status change, on the thread that saw it; handlers must not block.</summary>
     public event Action<VirtualMachine, VmStatus>? StatusChanged;
+
+    /// <summary>No process: hibernated exactly while the marker exists.</summary>
+    private VmStatus OffStatus() => VmStatus.Off with { Hibernated = File.Exists(Directory.HibernationMarker) };
 
     private void SetStatus(VmStatus s)
     {
@@ -202,7 +205,7 @@ public sealed partial class VirtualMachine
         else if (s.Panicked)
             SetStatus(new VmStatus(VmPhase.Error, Status.Message ?? "the guest kernel panicked"));
         else if (s.QuitRequested)
-            SetStatus(VmStatus.Off with { Hibernated = File.Exists(Directory.HibernationMarker) });
+            SetStatus(OffStatus());
         else
             SetStatus(new VmStatus(VmPhase.Error,
                 $"QEMU (pid {s.Pid}) exited unexpectedly, without a guest power-off (killed or crashed); see the console log"));

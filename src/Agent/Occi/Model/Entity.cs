@@ -21,6 +21,9 @@ public sealed record Entity(
         Attributes = value is { } v ? Attributes.SetItem(name, v) : Attributes.Remove(name),
     };
 
+    /// <summary>The id in an entity location (<c>/compute/ID</c>: its last segment).</summary>
+    public static string IdIn(string location) => location[(location.LastIndexOf('/') + 1)..];
+
     /// <summary>Source location of a link (relative path), or null for a resource.</summary>
     public string? Source => GetString(AttributeNames.Source);
     public string? Target => GetString(AttributeNames.Target);
