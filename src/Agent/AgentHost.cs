@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Vms;
+using OcciAgent.Networks;
+using OcciAgent.Net.Dhcp;
 using OcciAgent.Config;
 using OcciAgent.Http;
 using OcciAgent.Hypervisor.Volumes;
@@ -48,16 +50,16 @@ public static class AgentHost
         services.AddSingleton<IVolumeDriver>(sp => new Qcow2VolumeDriver(sp.GetRequiredService<QemuImg>()));
         services.AddSingleton(sp => new StorageBackend(sp.GetRequiredService<IVolumeDriver>(), options.VolumesDir));
         services.AddSingleton(sp => new ImageLibrary(options.ImagesDir, catalog, sp.GetRequiredService<ILogger<ImageLibrary>>()));
+        // Networks first: their backends must reconcile before computes (see AddNetworking).
+        services.AddNetworking(options);
         services.AddSingleton<ComputeHost>();
         services.AddSingleton<ComputeSpecBuilder>();
         services.AddSingleton<ImageCapture>();
         services.AddSingleton<ComputeKindBackend>();
-        // Host effects per kind (IKindBackend). Networks get their bridge backend in a later
-        // issue; until then they live in the store and their actions are 501.
+        // Host effects per kind (IKindBackend).
         services.AddSingleton<IKindBackend, StorageKindBackend>();
         services.AddSingleton<IKindBackend>(sp => sp.GetRequiredService<ComputeKindBackend>());
         services.AddSingleton<IKindBackend, StorageLinkBackend>();
-        services.AddSingleton<IKindBackend>(new ModelOnlyBackend(InfrastructureKinds.Network, "networks (the Linux bridge backend)"));
         services.AddSingleton<EntityService>();
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
@@ -82,6 +84,9 @@ public static class AgentHost
     {
         app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
         await app.Services.GetRequiredService<ComputeHost>().ProbeAsync(ct);
+        var dhcp = app.Services.GetRequiredService<IDhcpServer>();
+        await dhcp.StartAsync(ct);
+        Log.DhcpBus(app.Services.GetRequiredService<ILogger<EntityService>>(), dhcp.BusDescription);
         var service = app.Services.GetRequiredService<EntityService>();
         // VM status changes (QMP events) are stored under the same lock as requests.
         app.Services.GetRequiredService<ComputeKindBackend>().Persist = service.ApplyHostChangeAsync;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace OcciAgent;
 
 /// <summary>All log messages of the agent with stable event ids: 1xx start-up, 2xx store and
-/// reconcile, 3xx storage, 4xx virtual machines, 5xx request failures.</summary>
+/// reconcile, 3xx storage, 4xx virtual machines, 5xx request failures, 8xx networks.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "occi-agent {Version} listening on {Listen}, state dir {StateDir}")]
@@ -47,6 +47,15 @@ internal static partial class Log
 
     [LoggerMessage(403, LogLevel.Warning, "compute {Id}: {What} failed: {Error}")]
     public static partial void VmBackgroundFailed(ILogger log, string id, string what, string error);
+
+    [LoggerMessage(800, LogLevel.Information, "removed {Name}: the agent made it for {Kind} {Id}, which no longer exists")]
+    public static partial void NetworkLeftover(ILogger log, string name, string kind, string id);
+
+    [LoggerMessage(801, LogLevel.Warning, "NAT rules could not be restored: {Error}")]
+    public static partial void NetworkNatFailed(ILogger log, string error);
+
+    [LoggerMessage(802, LogLevel.Information, "DHCP: {Bus}")]
+    public static partial void DhcpBus(ILogger log, string bus);
 
     [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger log, Exception e, string method, string path);

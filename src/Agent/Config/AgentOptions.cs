@@ -22,12 +22,20 @@ public sealed class AgentOptions
     public double StopTimeoutSeconds { get; set; } = 60;
     /// <summary>Bound of each VM's serial console log.</summary>
     public long ConsoleLogBytes { get; set; } = 1024 * 1024;
+    /// <summary>Host interface that carries VLANs (occi.network.vlan) and NAT traffic; none by default.</summary>
+    public string? Uplink { get; set; }
+    public string Ip { get; set; } = "ip";
+    public string Nft { get; set; } = "nft";
+    public string Dnsmasq { get; set; } = "dnsmasq";
+    /// <summary>Bus for dnsmasq's lease signals: auto (system bus where usable, else a private one), system, private, or an address.</summary>
+    public string DhcpBus { get; set; } = "auto";
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");
     public string VolumesDir => Path.Combine(StateDir, "volumes");
     public string VmsDir => Path.Combine(StateDir, "vms");
+    public string NetDir => Path.Combine(StateDir, "net");
 
     private static string SafeHost()
     {

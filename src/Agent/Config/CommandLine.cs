@@ -24,8 +24,9 @@ public static class CommandLine
           --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
           --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
+                            uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS),
                             flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
-          env OCCI_AGENT_ACCELERATOR overrides accelerator
+          env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
           --help            this text
           --version         the version
         """;
@@ -53,6 +54,7 @@ public static class CommandLine
         o.Listen = listen ?? env("OCCI_AGENT_LISTEN") ?? o.Listen;
         o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
         o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
+        o.Uplink = env("OCCI_AGENT_UPLINK") is { Length: > 0 } up ? up : o.Uplink;
         Validate(o);
         return (CommandKind.Run, o);
     }
@@ -82,6 +84,11 @@ public static class CommandLine
         if (f.Accelerator is not null) o.Accelerator = f.Accelerator;
         if (f.StopTimeoutSeconds is { } t) o.StopTimeoutSeconds = t;
         if (f.ConsoleLogBytes is { } b) o.ConsoleLogBytes = b;
+        if (f.Uplink is not null) o.Uplink = f.Uplink;
+        if (f.Ip is not null) o.Ip = f.Ip;
+        if (f.Nft is not null) o.Nft = f.Nft;
+        if (f.Dnsmasq is not null) o.Dnsmasq = f.Dnsmasq;
+        if (f.DhcpBus is not null) o.DhcpBus = f.DhcpBus;
         if (f.Flavours is not null)
             o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
@@ -98,6 +105,10 @@ public static class CommandLine
         if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
         if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
         if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");
+        if (o.Uplink is not null && !Net.Links.LinkNames.ValidInterfaceName().IsMatch(o.Uplink))
+            throw new ConfigException($"uplink '{o.Uplink}' is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
+        if (o.DhcpBus is not ("auto" or "system" or "private") && !o.DhcpBus.Contains('='))
+            throw new ConfigException($"dhcpBus '{o.DhcpBus}' must be auto, system, private or a D-Bus address (unix:path=...)");
         foreach (var f in o.Flavours)
         {
             if (Templates.SanitiseTerm(f.Name) != f.Name)

@@ -15,6 +15,11 @@ public sealed class ConfigFile
     public string? Accelerator { get; set; }
     public double? StopTimeoutSeconds { get; set; }
     public long? ConsoleLogBytes { get; set; }
+    public string? Uplink { get; set; }
+    public string? Ip { get; set; }
+    public string? Nft { get; set; }
+    public string? Dnsmasq { get; set; }
+    public string? DhcpBus { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
 }
 

@@ -22,14 +22,16 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
     private readonly IVolumeDriver _volumes;
     private readonly QemuImg _qemuImg;
     private readonly ImageCapture _capture;
+    private readonly Networks.NetworkHost _networks;
     private readonly ILogger<ComputeKindBackend> _log;
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new() { SingleReader = true });
     /// <summary>Deferred saves copying a root disk right now; a start waits for its VM's copy.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _captures = new(StringComparer.Ordinal);
 
     public ComputeKindBackend(ComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
-        ImageCapture capture, ILogger<ComputeKindBackend> log)
+        ImageCapture capture, Networks.NetworkHost networks, ILogger<ComputeKindBackend> log)
     {
+        _networks = networks;
         _host = host;
         _specs = specs;
         _volumes = volumes;
@@ -131,6 +133,9 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         var watch = Stopwatch.StartNew();
         // A deferred save reads the root disk after a stop; QEMU must not reopen it meanwhile.
         if (_captures.TryGetValue(e.Id, out var capture)) await capture.WaitAsync(ct);
+        // QEMU opens the taps by name at boot: they must exist, on their bridges, before it starts.
+        if (action.Term is "start" || action.Term == "restart" && method != "warm")
+            foreach (var link in _specs.NetworkLinks(location)) await _networks.EnsureTapAsync(link, ct);
         switch (action.Term)
         {
             case "start":

@@ -51,6 +51,16 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
             .OrderBy(x => x.Item2.DeviceId, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The NICs of the compute: its networkinterfaces, each on its tap (issue #4 item 3).</summary>
+    public IReadOnlyList<VmNic> Nics(string location) =>
+        NetworkLinks(location).Select(Networks.NetworkHost.NicFor).ToList();
+
+    public IReadOnlyList<Entity> NetworkLinks(string location) =>
+        store.LinksFrom(location)
+            .Where(l => l.KindId == InfrastructureKinds.NetworkInterface.Id)
+            .OrderBy(l => l.Id, StringComparer.Ordinal)
+            .ToList();
+
     public VmDisk DiskFor(Entity link)
     {
         var deviceId = link.GetString("occi.storagelink.deviceid") ?? throw new InvalidOperationException($"storagelink {link.Id} has no device id");
@@ -72,7 +82,7 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
         if (e.GetString("occi.compute.hostname") is { Length: > 0 } hostname)
             fwcfg.Add(new FwCfgFile(HostnameFwCfg, WriteFile(vm.Directory, "hostname", Encoding.UTF8.GetBytes(hostname))));
         var spec = new VmSpec(e.Id, e.GetString("occi.core.title") is { Length: > 0 } title ? title : e.Id,
-            CoreCount(e), MemoryMiB(e), q.Accelerator, vm.Directory.Paths, disks, [], boot, fwcfg, paused);
+            CoreCount(e), MemoryMiB(e), q.Accelerator, vm.Directory.Paths, disks, Nics(location), boot, fwcfg, paused);
         try
         {
             QemuArgs.Build(spec);

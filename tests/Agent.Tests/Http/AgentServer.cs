@@ -9,8 +9,11 @@ using OcciAgent.Store;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>A real agent on a loopback port with its own temporary state dir, driven over real
-/// HTTP. Disposing stops it and removes the state dir, also when the test failed.</summary>
-public sealed class AgentServer : IAsyncDisposable
+/// HTTP. Disposing stops it and removes the state dir, also when the test failed.
+/// With <see cref="Netns"/> set, the agent is the built binary run as its own process inside
+/// that network namespace (created here, deleted on dispose), listening on a unix socket in the
+/// state dir: everything it does to host networking stays in the namespace (issue #4 tests).</summary>
+public sealed partial class AgentServer : IAsyncDisposable
 {
     private WebApplication? _app;
     private StateDirLock? _lock;
@@ -39,6 +42,11 @@ public sealed class AgentServer : IAsyncDisposable
     /// <summary>Starts (again) on the same state dir, like an agent restart.</summary>
     public async Task StartAgainAsync()
     {
+        if (Netns is not null)
+        {
+            await StartProcessAsync();
+            return;
+        }
         _lock = StateDirLock.Acquire(StateDir);
         _app = AgentHost.Build(Options, l => l.SetMinimumLevel(LogLevel.Warning));
         await AgentHost.PrepareAsync(_app, CancellationToken.None);
@@ -50,6 +58,7 @@ public sealed class AgentServer : IAsyncDisposable
     public async Task StopAsync()
     {
         Client.Dispose();
+        await StopProcessAsync();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -62,8 +71,11 @@ public sealed class AgentServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Netns is null) await DeleteNetworksAsync();
         await StopAsync();
         KillVms();
+        KillHelpers();
+        DeleteNetns();
         try { Directory.Delete(StateDir, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 

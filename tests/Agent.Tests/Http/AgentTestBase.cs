@@ -13,7 +13,9 @@ public abstract class AgentTestBase : IAsyncLifetime
     public const string SmallTpl = "Category: small; scheme=\"http://node.test/occi/infrastructure/resource_tpl#\"; class=\"mixin\"";
     public const string MediumTpl = "Category: medium; scheme=\"http://node.test/occi/infrastructure/resource_tpl#\"; class=\"mixin\"";
 
-    public virtual async Task InitializeAsync() => Agent = await AgentServer.StartAsync(beforeStart: BeforeStart);
+    public virtual async Task InitializeAsync() => Agent = await StartAgentAsync();
+
+    protected virtual Task<AgentServer> StartAgentAsync() => AgentServer.StartAsync(beforeStart: BeforeStart);
 
     protected virtual void BeforeStart(AgentServer server) { }
 

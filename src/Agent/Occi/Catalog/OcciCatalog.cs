@@ -75,5 +75,5 @@ public sealed class OcciCatalog
 
     private CatalogSnapshot Build() =>
         new(InfrastructureKinds.All,
-            [.. InfrastructureMixins.All, .. _osTemplates, .. _flavours, .. _userMixins]);
+            [.. InfrastructureMixins.All, Templates.NatMixin(SchemeBase), .. _osTemplates, .. _flavours, .. _userMixins]);
 }

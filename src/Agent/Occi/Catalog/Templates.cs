@@ -18,6 +18,12 @@ public static class Templates
             [InfrastructureMixins.OsTpl], [InfrastructureKinds.Compute, InfrastructureKinds.Storage], [], [])
         { Backing = image };
 
+    /// <summary>Provider mixin: masquerade the network's addresses out through the configured
+    /// uplink (issue #4 item 2; off unless a network carries it).</summary>
+    public static Mixin NatMixin(string schemeBase) =>
+        new(schemeBase + "network#", "nat", "NAT: masquerade this network's addresses out through the host's uplink",
+            "/mixin/nat/", [], [InfrastructureKinds.Network], [], []);
+
     public static Mixin ResourceTemplate(string schemeBase, FlavourInfo f) =>
         new(schemeBase + "infrastructure/resource_tpl#", f.Name,
             f.Title ?? $"{f.Name}: {f.Cores} core(s), {OcciValue.FormatFloat(f.MemoryGiB)} GiB",

@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
+using OcciAgent.Hypervisor.Qemu;
+using OcciAgent.Net;
+using OcciAgent.Net.Dhcp;
+using OcciAgent.Net.Links;
+using OcciAgent.Net.Nat;
+using OcciAgent.Occi.Catalog;
+using OcciAgent.Occi.Model;
+using OcciAgent.Services;
+using OcciAgent.Store;
+
+namespace OcciAgent.Networks;
+
+/// <summary>The host side of networks and network interfaces (issue #4): bridges, taps, VLAN
+/// links, DHCP and NAT, driven from what the store says. Every method converges the host to the
+/// entity (idempotent), so creation, updates and start-up reconcile share one path.</summary>
+public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, AgentOptions options, IEntityStore store,
+    OcciCatalog catalog, ILogger<NetworkHost> log)
+{
+    public const string NetworkKind = "network", InterfaceKind = "networkinterface";
+    public const string IfAddress = "occi.networkinterface.address", IfAllocation = "occi.networkinterface.allocation";
+
+    public IDhcpServer Dhcp => dhcp;
+    public IpLink Links => links;
+    public ILogger Logger => log;
+    public string NatMixinId => catalog.SchemeBase + "network#nat";
+
+    public NetworkPlan Plan(Entity network) => NetworkPlan.Of(network, options.Uplink, NatMixinId);
+
+    public static string NetworkLocation(string id) => EntityService.LocationOf(InfrastructureKinds.Network, id);
+
+    /// <summary>Brings bridge, address, VLAN link, admin state and DHCP to the plan.</summary>
+    public async Task ApplyAsync(NetworkPlan p, bool up, CancellationToken ct)
+    {
+        await links.EnsureBridgeAsync(p.Bridge, LinkNames.Alias(NetworkKind, p.Id), ct);
+        await links.SetAddressAsync(p.Bridge, p.BridgeAddress, ct);
+        var vlanLink = LinkNames.Vlan(p.Id);
+        if (p.Vlan is { } vlan)
+        {
+            var existing = await links.FindAsync(vlanLink, ct);
+            if (existing is not null && existing.Master != p.Bridge) await links.DeleteAsync(vlanLink, ct);
+            await links.EnsureVlanAsync(vlanLink, LinkNames.Alias("vlan", p.Id), options.Uplink!, vlan, p.Bridge, ct);
+        }
+        else
+            await links.DeleteAsync(vlanLink, ct);
+        await links.SetUpAsync(p.Bridge, up, ct);
+        await ApplyDhcpAsync(p, null, ct);
+    }
+
+    /// <summary>Starts, updates or stops the network's DHCP server, with a reservation per
+    /// static interface address (issue #4 item 4). <paramref name="without"/> is a link being deleted.</summary>
+    public async Task ApplyDhcpAsync(NetworkPlan p, string? without, CancellationToken ct, Entity? extra = null)
+    {
+        if (!p.Dynamic)
+        {
+            await dhcp.StopAsync(p.Key, ct);
+            return;
+        }
+        var reservations = store.LinksTo(NetworkLocation(p.Id))
+            .Where(l => l.Id != extra?.Id).Concat(extra is null ? [] : [extra])
+            .Where(l => l.Id != without && l.GetString(IfAllocation) == "static" && l.GetString(IfAddress) is not null)
+            .Select(l => new DhcpReservation(Mac(l), Ipv4(l.GetString(IfAddress)!)))
+            .DistinctBy(r => r.Mac)
+            .ToList();
+        var (start, end) = p.Subnet!.Pool(p.Gateway ?? IPAddress.Parse(p.BridgeAddress!.Address));
+        await dhcp.EnsureAsync(new DhcpScope(p.Id, p.Key, p.Bridge, p.Subnet.Network, p.Subnet.PrefixLength, start, end,
+            p.Gateway ?? IPAddress.Parse(p.BridgeAddress!.Address), reservations), ct);
+    }
+
+    /// <summary>Rebuilds the NAT table from every stored network with the nat mixin, plus or minus
+    /// the one being changed (not stored yet, or being deleted).</summary>
+    public async Task ApplyNatAsync(Entity? changed, string? removedId, CancellationToken ct)
+    {
+        var networks = store.ByKind(InfrastructureKinds.Network.Id).Where(n => n.Id != changed?.Id && n.Id != removedId).ToList();
+        if (changed is not null) networks.Add(changed);
+        var wanted = new List<(Net.Addressing.Ipv4Subnet, string, string)>();
+        foreach (var n in networks.Where(n => n.Mixins.Contains(NatMixinId)))
+        {
+            var p = Plan(n);
+            wanted.Add((p.Subnet!, p.Bridge, options.Uplink!));
+        }
+        // A host where nobody asked for NAT never needs nft; the first call (at start) clears
+        // what an earlier run may have left, when nft is there at all.
+        if (wanted.Count == 0 && _natUsed == false) return;
+        try
+        {
+            await nat.ApplyAsync(wanted, ct);
+        }
+        catch (NetException e) when (e.Kind == NetErrorKind.ToolMissing && wanted.Count == 0)
+        {
+        }
+        _natUsed = wanted.Count > 0;
+    }
+
+    private bool? _natUsed;
+
+    public async Task RemoveAsync(NetworkPlan p, CancellationToken ct)
+    {
+        await dhcp.StopAsync(p.Key, ct);
+        await links.DeleteAsync(LinkNames.Vlan(p.Id), ct);
+        await links.DeleteAsync(p.Bridge, ct);
+    }
+
+    /// <summary>The network a link points to (its target), from the store.</summary>
+    public Entity NetworkOf(Entity link) =>
+        store.Get(Entity.IdIn(link.Target!)) ?? throw AgentException.Conflict($"networkinterface {link.Id}: its network {link.Target} does not exist");
+
+    public static string Mac(Entity link) => link.GetString("occi.networkinterface.mac")!.Replace('-', ':').ToLowerInvariant();
+
+    public static VmNic NicFor(Entity link) => new("n" + LinkNames.Key(link.Id), LinkNames.Tap(link.Id), Mac(link));
+
+    public async Task EnsureTapAsync(Entity link, CancellationToken ct) =>
+        await links.EnsureTapAsync(LinkNames.Tap(link.Id), LinkNames.Alias(InterfaceKind, link.Id), Plan(NetworkOf(link)).Bridge, ct);
+
+    public Task RemoveTapAsync(Entity link, CancellationToken ct) => links.DeleteAsync(LinkNames.Tap(link.Id), ct);
+
+    /// <summary>The address the guest leased on this interface, if any.</summary>
+    public IPAddress? LeasedAddress(Entity network, string mac) =>
+        dhcp.Leases(LinkNames.Key(network.Id)).Where(l => l.Mac == mac).Select(l => l.Address).LastOrDefault();
+
+    /// <summary>Deletes links and DHCP instances the agent made for entities that no longer exist
+    /// (issue #4 item 5); only links carrying the agent's alias and name are considered.</summary>
+    public async Task RemoveLeftoversAsync(string kind, IReadOnlySet<string> keepIds, CancellationToken ct)
+    {
+        foreach (var l in await links.ListAsync(ct))
+        {
+            if (LinkNames.Owner(l) is not { } o || keepIds.Contains(o.EntityId)) continue;
+            if (o.Kind != kind && !(kind == NetworkKind && o.Kind == "vlan")) continue;
+            Log.NetworkLeftover(log, l.Name, o.Kind, o.EntityId);
+            await links.DeleteAsync(l.Name, ct);
+        }
+    }
+
+    private static IPAddress Ipv4(string text) => Net.Addressing.Ipv4Subnet.ParseAddress(text, IfAddress);
+}

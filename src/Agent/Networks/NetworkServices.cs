@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
+using OcciAgent.Net.Dhcp;
+using OcciAgent.Net.Links;
+using OcciAgent.Net.Nat;
+using OcciAgent.Services;
+
+namespace OcciAgent.Networks;
+
+/// <summary>Registers the host networking parts (issue #4): iproute2, nftables, the DHCP server
+/// and the two kind backends.</summary>
+public static partial class NetworkServices
+{
+    public static IServiceCollection AddNetworking(this IServiceCollection services, AgentOptions options)
+    {
+        services.AddSingleton(new IpLink(new IpTool(options.Ip)));
+        services.AddSingleton(new NftNat(options.Nft));
+        services.AddSingleton<IDhcpServer>(sp => CreateDhcp(options, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<NetworkHost>();
+        // Networks before interfaces before computes: reconcile recreates bridges, then taps,
+        // then reattaches VMs (backends reconcile in registration order).
+        services.AddSingleton<IKindBackend, NetworkKindBackend>();
+        services.AddSingleton<IKindBackend, NetworkInterfaceBackend>();
+        return services;
+    }
+
+    private static partial IDhcpServer CreateDhcp(AgentOptions options, ILoggerFactory logs);
+}

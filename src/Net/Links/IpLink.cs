@@ -1,0 +1,95 @@
+namespace OcciAgent.Net.Links;
+
+/// <summary>The link operations the network backends need, over <see cref="IpTool"/>. Every
+/// create is idempotent (an existing link of the right kind is reused and brought to the wanted
+/// settings), so start-up reconcile can simply apply what the store says.</summary>
+public sealed class IpLink(IpTool ip)
+{
+    public IpTool Tool => ip;
+
+    public async Task<IReadOnlyList<LinkInfo>> ListAsync(CancellationToken ct) =>
+        LinkInfo.ParseList(await ip.RunAsync(["-j", "-d", "link", "show"], ct).ConfigureAwait(false));
+
+    public async Task<LinkInfo?> FindAsync(string name, CancellationToken ct) =>
+        (await ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(l => l.Name == name);
+
+    public async Task EnsureBridgeAsync(string name, string alias, CancellationToken ct)
+    {
+        Check(name);
+        var existing = await FindAsync(name, ct).ConfigureAwait(false);
+        if (existing is null)
+            // STP off and no forwarding delay: one host's VMs on one bridge form no loop, and a
+            // port should forward at once (otherwise the guest's first DHCP requests are lost).
+            await ip.RunAsync(["link", "add", "name", name, "type", "bridge", "stp_state", "0", "forward_delay", "0"], ct).ConfigureAwait(false);
+        else if (existing.Kind != "bridge")
+            throw new NetException(NetErrorKind.Failed, $"{name} exists on this host but is not a bridge ({existing.Kind ?? "unknown kind"})");
+        await ip.RunAsync(["link", "set", "dev", name, "alias", alias], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A persistent tap (<c>ip tuntap add</c>) that QEMU later opens by name; created by
+    /// the agent so it exists, enslaved to its bridge, before QEMU starts or hot-plugs it.</summary>
+    public async Task EnsureTapAsync(string name, string alias, string bridge, CancellationToken ct)
+    {
+        Check(name);
+        Check(bridge);
+        var existing = await FindAsync(name, ct).ConfigureAwait(false);
+        if (existing is null)
+            await ip.RunAsync(["tuntap", "add", "dev", name, "mode", "tap"], ct).ConfigureAwait(false);
+        else if (existing.Kind != "tun")
+            throw new NetException(NetErrorKind.Failed, $"{name} exists on this host but is not a tap ({existing.Kind ?? "unknown kind"})");
+        await ip.RunAsync(["link", "set", "dev", name, "alias", alias], ct).ConfigureAwait(false);
+        if (existing?.Master != bridge)
+            await ip.RunAsync(["link", "set", "dev", name, "master", bridge], ct).ConfigureAwait(false);
+        await ip.RunAsync(["link", "set", "dev", name, "up"], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>An 802.1q sub-interface of <paramref name="uplink"/> enslaved to the bridge.</summary>
+    public async Task EnsureVlanAsync(string name, string alias, string uplink, int vlanId, string bridge, CancellationToken ct)
+    {
+        Check(name);
+        Check(uplink);
+        var existing = await FindAsync(name, ct).ConfigureAwait(false);
+        if (existing is not null && existing.Kind != "vlan")
+            throw new NetException(NetErrorKind.Failed, $"{name} exists on this host but is not a VLAN link ({existing.Kind ?? "unknown kind"})");
+        if (existing is null)
+        {
+            try
+            {
+                await ip.RunAsync(["link", "add", "link", uplink, "name", name, "type", "vlan", "id", vlanId.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
+            }
+            catch (NetException e) when (e.Kind == NetErrorKind.Unsupported)
+            {
+                throw new NetException(NetErrorKind.Unsupported, $"this kernel cannot make VLAN links (module 8021q is missing): {e.Message}", e);
+            }
+        }
+        await ip.RunAsync(["link", "set", "dev", name, "alias", alias], ct).ConfigureAwait(false);
+        await ip.RunAsync(["link", "set", "dev", name, "master", bridge], ct).ConfigureAwait(false);
+        await ip.RunAsync(["link", "set", "dev", name, "up"], ct).ConfigureAwait(false);
+    }
+
+    public Task SetUpAsync(string name, bool up, CancellationToken ct) =>
+        ip.RunAsync(["link", "set", "dev", Check(name), up ? "up" : "down"], ct);
+
+    /// <summary>Deletes a link; a link that is already gone is fine.</summary>
+    public async Task DeleteAsync(string name, CancellationToken ct)
+    {
+        if (await FindAsync(Check(name), ct).ConfigureAwait(false) is null) return;
+        await ip.RunAsync(["link", "del", "dev", name], ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<LinkAddress>> AddressesAsync(string name, CancellationToken ct) =>
+        LinkAddress.ParseList(await ip.RunAsync(["-j", "-4", "addr", "show", "dev", Check(name)], ct).ConfigureAwait(false));
+
+    /// <summary>Makes <paramref name="wanted"/> the only IPv4 address of the link (none when null).</summary>
+    public async Task SetAddressAsync(string name, LinkAddress? wanted, CancellationToken ct)
+    {
+        var current = await AddressesAsync(name, ct).ConfigureAwait(false);
+        foreach (var a in current.Where(a => a != wanted))
+            await ip.RunAsync(["addr", "del", a.ToString(), "dev", name], ct).ConfigureAwait(false);
+        if (wanted is not null && !current.Contains(wanted))
+            await ip.RunAsync(["addr", "add", wanted.ToString(), "dev", name], ct).ConfigureAwait(false);
+    }
+
+    private static string Check(string name) =>
+        LinkNames.ValidInterfaceName().IsMatch(name) ? name : throw new ArgumentException($"'{name}' is not a valid interface name (1-15 of A-Z a-z 0-9 _ . -)");
+}
