@@ -130,17 +130,4 @@ public sealed class ComputeTests : AgentTestBase
         Assert.StartsWith("/compute/", r.LocationPath());
     }
 
-    [Fact]
-    public async Task Network_CreateAndUpIs501()
-    {
-        var path = await CreateAsync("/network/", NetworkKind,
-            "Category: ipnetwork; scheme=\"http://schemas.ogf.org/occi/infrastructure/network#\"; class=\"mixin\"",
-            "X-OCCI-Attribute: occi.network.address=\"10.9.0.0/24\"", "X-OCCI-Attribute: occi.network.vlan=12");
-        var body = await GetTextAsync(path);
-        Assert.Equal("\"inactive\"", Attr(body, "occi.network.state"));
-        Assert.Equal("\"10.9.0.0/24\"", Attr(body, "occi.network.address"));
-        Assert.Equal("\"static\"", Attr(body, "occi.network.allocation"));
-        var up = await Agent.SendAsync(HttpMethod.Post, path + "?action=up", "");
-        Assert.Equal(HttpStatusCode.NotImplemented, up.StatusCode);
-    }
 }

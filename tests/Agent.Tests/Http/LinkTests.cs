@@ -3,8 +3,9 @@ using System.Net;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>Links (GFD.223/digest §3.8): inline at creation, standalone, rendered on the source,
-/// removed with it (S25, S105-S108, S120).</summary>
-public sealed class LinkTests : AgentTestBase
+/// removed with it (S25, S105-S108, S120). Networks are real bridges, so these run the agent
+/// in a network namespace of their own.</summary>
+public sealed class LinkTests : Networks.NetnsTestBase
 {
     [Fact]
     public async Task InlineLinks_AreCreatedAndRenderedOnTheSource()
