@@ -129,7 +129,7 @@ public sealed partial class EntityService
         return $"52:54:00:{h[0]:x2}:{h[1]:x2}:{h[2]:x2}";
     }
 
-    /// <summary>Host tap name: at most 15 characters (IFNAMSIZ - 1), derived from the link id.</summary>
-    public static string InterfaceFor(string linkId) =>
-        "tap" + new string(linkId.Where(char.IsAsciiLetterOrDigit).Take(11).ToArray()).ToLowerInvariant();
+    /// <summary>Host tap name (issue #4 item 3): the agent's fixed prefix and the link's stable
+    /// short key, at most 15 characters (IFNAMSIZ - 1).</summary>
+    public static string InterfaceFor(string linkId) => Net.Links.LinkNames.Tap(linkId);
 }

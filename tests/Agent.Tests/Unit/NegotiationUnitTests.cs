@@ -39,7 +39,8 @@ public sealed class NegotiationUnitTests
         Assert.Equal(EntityService.MacFor(id), EntityService.MacFor(id));
         Assert.NotEqual(EntityService.MacFor(id), EntityService.MacFor(id + "x"));
         Assert.Matches("^52:54:00(:[0-9a-f]{2}){3}$", EntityService.MacFor(id));
-        Assert.Equal("tap3f2c8e1a5b6", EntityService.InterfaceFor(id));
-        Assert.True(EntityService.InterfaceFor(id).Length <= 15);
+        Assert.Matches("^occit[0-9a-f]{10}$", EntityService.InterfaceFor(id));
+        Assert.Equal(EntityService.InterfaceFor(id), EntityService.InterfaceFor(id));
+        Assert.NotEqual(EntityService.InterfaceFor(id), EntityService.InterfaceFor(id + "x"));
     }
 }
