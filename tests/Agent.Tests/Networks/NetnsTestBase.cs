@@ -2,13 +2,14 @@ using System.Net;
 using System.Text.Json;
 using OcciAgent.Net.Links;
 using OcciAgent.Tests.Http;
+using OcciAgent.Tests.Vms;
 
 namespace OcciAgent.Tests.Networks;
 
 /// <summary>Network tests run the agent binary inside a network namespace the test creates and
-/// deletes (issue #4): bridges, taps, dnsmasq and NAT rules never reach the host's namespace.</summary>
-[Collection("vms")]
-public abstract class NetnsTestBase : AgentTestBase
+/// deletes (issue #4): bridges, taps, dnsmasq and NAT rules never reach the host's namespace.
+/// The VM helpers come along for the tests that boot the guest.</summary>
+public abstract class NetnsTestBase : Vms.VmTestBase
 {
     public const string IpNetwork = "Category: ipnetwork; scheme=\"http://schemas.ogf.org/occi/infrastructure/network#\"; class=\"mixin\"";
     public const string IpNetworkInterface = "Category: ipnetworkinterface; scheme=\"http://schemas.ogf.org/occi/infrastructure/networkinterface#\"; class=\"mixin\"";
@@ -18,7 +19,6 @@ public abstract class NetnsTestBase : AgentTestBase
 
     protected override Task<AgentServer> StartAgentAsync() => AgentServer.StartInNetnsAsync(BeforeStart);
 
-    protected static string IdOfPath(string path) => path[(path.LastIndexOf('/') + 1)..];
 
     protected Task<string> CreateNetworkAsync(string cidr, string? gateway = null, string allocation = "static", params string[] extra)
     {

@@ -12,13 +12,13 @@ public sealed class NetworkBridgeTests : NetnsTestBase
     public async Task Network_IsABridgeWithTheGatewayAddress_UpDownAndDelete()
     {
         var path = await CreateNetworkAsync("10.31.0.0/24", "10.31.0.1");
-        var bridge = LinkNames.Bridge(IdOfPath(path));
+        var bridge = LinkNames.Bridge(IdOf(path));
         Assert.True(bridge.Length <= 15);
         var link = HostLink(bridge);
         Assert.NotNull(link);
         Assert.Equal("bridge", link.Kind);
         Assert.True(link.AdminUp);
-        Assert.Equal(LinkNames.Alias("network", IdOfPath(path)), link.Alias);
+        Assert.Equal(LinkNames.Alias("network", IdOf(path)), link.Alias);
         Assert.Equal(["10.31.0.1/24"], HostAddresses(bridge));
         Assert.Equal("active", await AttrOfAsync(path, "occi.network.state"));
 
@@ -41,7 +41,7 @@ public sealed class NetworkBridgeTests : NetnsTestBase
     public async Task MissingBridge_IsError_AndUpRecreatesIt()
     {
         var path = await CreateNetworkAsync("10.32.0.1/24");
-        var bridge = LinkNames.Bridge(IdOfPath(path));
+        var bridge = LinkNames.Bridge(IdOf(path));
         Assert.Equal(["10.32.0.1/24"], HostAddresses(bridge)); // host part of the CIDR, no gateway given
         Agent.InNetns("ip", "link", "del", bridge);
         var body = await GetTextAsync(path);
@@ -117,7 +117,7 @@ public sealed class NetworkUplinkTests : NetnsTestBase
             return;
         }
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
-        var id = IdOfPath(r.LocationPath());
+        var id = IdOf(r.LocationPath());
         var vlan = HostLink(LinkNames.Vlan(id));
         Assert.NotNull(vlan);
         Assert.Equal("vlan", vlan.Kind);

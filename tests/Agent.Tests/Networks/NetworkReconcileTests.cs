@@ -14,7 +14,7 @@ public sealed class NetworkReconcileTests : NetnsTestBase
         var network = await CreateNetworkAsync("10.60.0.0/24", "10.60.0.1");
         var compute = await CreateAsync("/compute/", ComputeKind);
         var nic = await CreateInterfaceAsync(compute, network);
-        var (bridge, tap) = (LinkNames.Bridge(IdOfPath(network)), LinkNames.Tap(IdOfPath(nic)));
+        var (bridge, tap) = (LinkNames.Bridge(IdOf(network)), LinkNames.Tap(IdOf(nic)));
         Assert.Equal(bridge, HostLink(tap)!.Master);
         await NetworkActAsync(network, "down");
 
@@ -52,7 +52,7 @@ public sealed class NetworkReconcileTests : NetnsTestBase
         var nic = await CreateInterfaceAsync(compute, network, "X-OCCI-Attribute: occi.networkinterface.mac=\"52-54-00-AB-CD-EF\"");
         var body = await GetTextAsync(nic);
         Assert.Equal("\"52:54:00:ab:cd:ef\"", Attr(body, "occi.networkinterface.mac"));
-        var tap = LinkNames.Tap(IdOfPath(nic));
+        var tap = LinkNames.Tap(IdOf(nic));
         Assert.Equal($"\"{tap}\"", Attr(body, "occi.networkinterface.interface"));
         Assert.Equal("tun", HostLink(tap)!.Kind);
         // ipnetworkinterface comes with an ipnetwork network (S31/S37).
@@ -78,6 +78,6 @@ public sealed class NetworkReconcileTests : NetnsTestBase
 
         Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Delete, compute)).StatusCode);
         Assert.Null(HostLink(tap));
-        Assert.NotNull(HostLink(LinkNames.Bridge(IdOfPath(network))));
+        Assert.NotNull(HostLink(LinkNames.Bridge(IdOf(network))));
     }
 }
