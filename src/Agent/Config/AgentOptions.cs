@@ -23,6 +23,8 @@ public sealed class AgentOptions
     /// <summary>Bound of each VM's serial console log.</summary>
     public long ConsoleLogBytes { get; set; } = 1024 * 1024;
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
+    /// <summary>The config file these settings were read from (null: none); <c>check</c> reports it.</summary>
+    public string? ConfigPath { get; set; }
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");
