@@ -38,6 +38,7 @@ public static class AgentHost
             k.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
+        Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
         logging?.Invoke(builder.Logging);
 
         var catalog = new OcciCatalog(options.SchemeBase);

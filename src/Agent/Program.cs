@@ -1,6 +1,9 @@
 using OcciAgent;
+using OcciAgent.Check;
 using OcciAgent.Config;
+using OcciAgent.Services;
 using OcciAgent.Store;
+using OcciAgent.Systemd;
 
 try
 {
@@ -13,13 +16,29 @@ try
         case CommandKind.Version:
             Console.WriteLine($"occi-agent {AgentHost.Version}");
             return 0;
+        case CommandKind.Check:
+            return await HostCheck.RunAsync(options, options.ConfigPath, Console.Out, CancellationToken.None);
     }
+    // Before any child process starts: QEMU and dnsmasq must not inherit NOTIFY_SOCKET.
+    using var notifier = SdNotifier.FromEnvironment();
     Directory.CreateDirectory(options.StateDir);
     using var stateLock = StateDirLock.Acquire(options.StateDir);
     await using var app = AgentHost.Build(options);
     await AgentHost.PrepareAsync(app, CancellationToken.None);
+    var log = app.Services.GetRequiredService<ILogger<Program>>();
+    app.Lifetime.ApplicationStopping.Register(() =>
+    {
+        if (notifier.Stopping("stopping; VMs keep running")) Log.NotifiedStopping(log);
+    });
     await app.StartAsync();
-    Log.Started(app.Services.GetRequiredService<ILogger<Program>>(), AgentHost.Version, string.Join(", ", app.Urls), Path.GetFullPath(options.StateDir));
+    Log.Started(log, AgentHost.Version, string.Join(", ", app.Urls), Path.GetFullPath(options.StateDir));
+    // READY=1 only now: Kestrel listens and the start-up reconcile is done (PrepareAsync).
+    var status = $"serving {string.Join(", ", app.Urls)}, state dir {Path.GetFullPath(options.StateDir)}";
+    if (notifier.Ready(status)) Log.NotifiedReady(log, status);
+    else if (notifier.Enabled) Log.NotifyFailed(log, notifier.SocketPath!);
+    using var health = new AgentHealthProbe(app.Services.GetRequiredService<EntityService>(), AgentHealthProbe.LoopbackUrl(app.Urls));
+    await using var watchdog = notifier.WatchdogInterval is not null ? new Watchdog(notifier, health.ProbeAsync, log) : null;
+    if (watchdog is not null) Log.WatchdogEnabled(log, (long)watchdog.Period.TotalMilliseconds, (long)notifier.WatchdogInterval!.Value.TotalMilliseconds);
     await app.WaitForShutdownAsync();
     return 0;
 }

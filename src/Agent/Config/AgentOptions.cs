@@ -30,6 +30,8 @@ public sealed class AgentOptions
     /// <summary>Bus for dnsmasq's lease signals: auto (system bus where usable, else a private one), system, private, or an address.</summary>
     public string DhcpBus { get; set; } = "auto";
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
+    /// <summary>The config file these settings were read from (null: none); <c>check</c> reports it.</summary>
+    public string? ConfigPath { get; set; }
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");

@@ -4,7 +4,7 @@ using OcciAgent.Occi.Catalog;
 namespace OcciAgent.Config;
 
 /// <summary>What the command line asked for.</summary>
-public enum CommandKind { Run, Help, Version }
+public enum CommandKind { Run, Help, Version, Check }
 
 /// <summary>A bad command line or config: the message goes to stderr, the exit code is 2.</summary>
 public sealed class ConfigException(string message) : Exception(message);
@@ -15,6 +15,7 @@ public static class CommandLine
 {
     public const string Usage = """
         Usage: occi-agent [--listen URL] [--state-dir DIR] [--config FILE]
+               occi-agent check [--config FILE] [--state-dir DIR]
                occi-agent --help | --version
 
         Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities,
@@ -27,6 +28,8 @@ public static class CommandLine
                             uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS),
                             flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
           env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
+          check             diagnose this host (QEMU, accelerator, devices, networking, dnsmasq,
+                            systemd, D-Bus, state dir); exit 0 only when VMs can run here
           --help            this text
           --version         the version
         """;
@@ -34,7 +37,8 @@ public static class CommandLine
     public static (CommandKind, AgentOptions) Parse(string[] args, Func<string, string?> env)
     {
         string? listen = null, stateDir = null, config = env("OCCI_AGENT_CONFIG");
-        for (var i = 0; i < args.Length; i++)
+        var command = args is ["check", ..] ? CommandKind.Check : CommandKind.Run;
+        for (var i = command == CommandKind.Check ? 1 : 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--")
                 ? args[++i] : throw new ConfigException($"{args[i]} needs a value");
@@ -55,8 +59,9 @@ public static class CommandLine
         o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
         o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
         o.Uplink = env("OCCI_AGENT_UPLINK") is { Length: > 0 } up ? up : o.Uplink;
+        o.ConfigPath = config;
         Validate(o);
-        return (CommandKind.Run, o);
+        return (command, o);
     }
 
     private static void ApplyFile(AgentOptions o, string path)
