@@ -37,7 +37,17 @@ public sealed class NftNat(string executable = "nft", string ipForwardPath = "/p
         }
         await RunAsync(["-f", "-"], string.Join('\n', script) + "\n", ct).ConfigureAwait(false);
         if (wanted.Count > 0 && File.Exists(ipForwardPath) && (await File.ReadAllTextAsync(ipForwardPath, ct).ConfigureAwait(false)).Trim() != "1")
-            await File.WriteAllTextAsync(ipForwardPath, "1\n", ct).ConfigureAwait(false);
+        {
+            try
+            {
+                await File.WriteAllTextAsync(ipForwardPath, "1\n", ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new NetException(NetErrorKind.Failed,
+                    $"NAT rules are in place, but IPv4 forwarding could not be switched on ({e.Message}); set net.ipv4.ip_forward=1 with sysctl", e);
+            }
+        }
     }
 
     /// <summary>The masquerade rules now in our table, as "SUBNET UPLINK" lines (for tests and /host).</summary>
