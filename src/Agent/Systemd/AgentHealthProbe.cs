@@ -27,6 +27,8 @@ public sealed class AgentHealthProbe(EntityService service, string? loopbackUrl)
         foreach (var url in serverUrls)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != "http") continue;
+            // http://unix:/path (a unix socket listener) has no TCP address to probe; the lock check still runs.
+            if (u.Host == "unix") continue;
             var host = u.Host switch
             {
                 "0.0.0.0" or "+" or "*" or "" => "127.0.0.1",

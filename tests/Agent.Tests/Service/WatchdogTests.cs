@@ -69,6 +69,9 @@ public class WatchdogTests
     public void No_loopback_url_for_https_only() => Assert.Null(AgentHealthProbe.LoopbackUrl(["https://127.0.0.1:8443"]));
 
     [Fact]
+    public void No_loopback_url_for_a_unix_socket_listener() => Assert.Null(AgentHealthProbe.LoopbackUrl(["http://unix:/run/occi-agent/agent.sock"]));
+
+    [Fact]
     public async Task The_real_probe_passes_on_a_serving_agent_and_fails_without_http()
     {
         var dir = Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
