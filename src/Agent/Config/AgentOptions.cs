@@ -23,6 +23,13 @@ public sealed class AgentOptions
     /// <summary>Bound of each VM's serial console log.</summary>
     public long ConsoleLogBytes { get; set; } = 1024 * 1024;
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
+    /// <summary><c>auto</c> (systemd transient units where systemd answers, else daemonized QEMU),
+    /// <c>systemd</c> or <c>daemon</c>.</summary>
+    public string VmLauncher { get; set; } = "auto";
+    /// <summary>D-Bus address of systemd and machined; null means the system bus.</summary>
+    public string? SystemdBus { get; set; }
+    /// <summary>The slice VM units run in (systemd launcher).</summary>
+    public string VmSlice { get; set; } = "occi-vms.slice";
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");

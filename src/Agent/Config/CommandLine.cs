@@ -26,6 +26,8 @@ public static class CommandLine
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
                             flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
           env OCCI_AGENT_ACCELERATOR overrides accelerator
+          config vmLauncher (auto|systemd|daemon), systemdBus (D-Bus address), vmSlice
+                            (env OCCI_AGENT_VM_LAUNCHER, OCCI_AGENT_SYSTEMD_BUS)
           --help            this text
           --version         the version
         """;
@@ -53,6 +55,8 @@ public static class CommandLine
         o.Listen = listen ?? env("OCCI_AGENT_LISTEN") ?? o.Listen;
         o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
         o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
+        o.VmLauncher = env("OCCI_AGENT_VM_LAUNCHER") ?? o.VmLauncher;
+        o.SystemdBus = env("OCCI_AGENT_SYSTEMD_BUS") ?? o.SystemdBus;
         Validate(o);
         return (CommandKind.Run, o);
     }
@@ -82,6 +86,9 @@ public static class CommandLine
         if (f.Accelerator is not null) o.Accelerator = f.Accelerator;
         if (f.StopTimeoutSeconds is { } t) o.StopTimeoutSeconds = t;
         if (f.ConsoleLogBytes is { } b) o.ConsoleLogBytes = b;
+        if (f.VmLauncher is not null) o.VmLauncher = f.VmLauncher;
+        if (f.SystemdBus is not null) o.SystemdBus = f.SystemdBus;
+        if (f.VmSlice is not null) o.VmSlice = f.VmSlice;
         if (f.Flavours is not null)
             o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
@@ -98,6 +105,8 @@ public static class CommandLine
         if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
         if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
         if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");
+        if (o.VmLauncher is not ("auto" or "systemd" or "daemon")) throw new ConfigException($"vmLauncher '{o.VmLauncher}' must be auto, systemd or daemon");
+        if (Hypervisor.Systemd.UnitNames.CheckSlice(o.VmSlice) is { } sliceProblem) throw new ConfigException("vmSlice: " + sliceProblem);
         foreach (var f in o.Flavours)
         {
             if (Templates.SanitiseTerm(f.Name) != f.Name)

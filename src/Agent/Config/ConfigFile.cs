@@ -16,6 +16,9 @@ public sealed class ConfigFile
     public double? StopTimeoutSeconds { get; set; }
     public long? ConsoleLogBytes { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
+    public string? VmLauncher { get; set; }
+    public string? SystemdBus { get; set; }
+    public string? VmSlice { get; set; }
 }
 
 /// <summary>One resource_tpl flavour: memory in GiB as OCCI counts it (GFD.224 §3.1).</summary>

@@ -41,6 +41,9 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
     /// (VM id, message). src/Hypervisor has no logger; the agent logs these.</summary>
     public event Action<string, string>? Warning;
 
+    /// <summary>A VM's unit started and QEMU greeted: (VM id, unit, timings).</summary>
+    public event Action<string, string, LaunchTimings>? Launched;
+
     public async Task<int> LaunchAsync(VmSpec spec, IReadOnlyList<string> args, CancellationToken ct)
     {
         var m = await ManagerAsync(ct).ConfigureAwait(false);
@@ -50,6 +53,7 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
         var outputStart = File.Exists(output) ? new FileInfo(output).Length : 0;
         var definition = new TransientUnit($"OCCI compute {spec.Id} ({Printable(spec.Name)})", _slice, _qemuPath, [_qemuPath, .. args], output, dir);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var ready = new QemuReadiness(spec.Paths.QmpSocket);
         using var watch = await Watch(m, unit).ConfigureAwait(false);
         string job;
@@ -66,6 +70,7 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
         {
             throw new VmException(VmErrorKind.Unavailable, $"VM {spec.Id}: systemd could not start {unit}: {e.Message}", e);
         }
+        var jobDone = clock.Elapsed;
         if (job != "done")
             throw Refused(spec, unit, $"its start job ended '{job}'", watch, output, outputStart);
 
@@ -85,7 +90,9 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
             await Task.WhenAny(watch.Ended, Task.Delay(TimeSpan.FromSeconds(5), ct)).ConfigureAwait(false);
             throw Refused(spec, unit, "QEMU exited during start-up", watch, output, outputStart);
         }
+        var greeted = clock.Elapsed;
         await RegisterMachineAsync(m, spec.Id, unit).ConfigureAwait(false);
+        Launched?.Invoke(spec.Id, unit, new LaunchTimings(jobDone, greeted, clock.Elapsed));
         return pid.Value;
     }
 
@@ -209,3 +216,7 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _manager.DisposeAsync();
 }
+
+/// <summary>Where a systemd launch spent its time, from just before StartTransientUnit: the
+/// start job's JobRemoved, QEMU's QMP greeting, and the end of machined registration.</summary>
+public sealed record LaunchTimings(TimeSpan JobRemoved, TimeSpan QmpGreeting, TimeSpan Registered);
