@@ -142,4 +142,22 @@ public sealed class SystemdLauncherTests : SystemdHarness
         Assert.Equal(VmPhase.Off, second.Status.Phase);
         await Eventually(async () => await Manager.GetUnitAsync(UnitNames.ForVm(spec.Id)) is null, "unit gone after power-off");
     }
+
+    [SystemdFact(Timeout = 120_000)]
+    public async Task Systemctl_stop_ends_the_vm_and_the_supervisor_sees_it_end()
+    {
+        var (dir, spec) = NewVm();
+        var vm = new VirtualMachine(dir, Launcher(), new VmOptions());
+        var seen = new TaskCompletionSource<VmStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        vm.StatusChanged += (_, s) => { if (s.Phase is VmPhase.Off or VmPhase.Error) seen.TrySetResult(s); };
+        await vm.StartAsync(_ => spec, CancellationToken.None);
+        var pid = vm.Status.Pid!.Value;
+        Assert.Equal("done", await Manager.StopUnitAsync(UnitNames.ForVm(spec.Id), CancellationToken.None));
+        var end = await seen.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Console.WriteLine($"after systemctl stop: {end.Phase} {end.Message}");
+        // SIGTERM: QEMU reports SHUTDOWN (host-signal) and exits cleanly, like a power-off.
+        Assert.Equal(VmPhase.Off, end.Phase);
+        Assert.False(ProcessInfo.IsAlive(pid, dir.QmpSocket));
+        Assert.Null(await Manager.GetUnitAsync(UnitNames.ForVm(spec.Id)));
+    }
 }
