@@ -110,7 +110,7 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
                 return;
             }
         }
-        catch (SystemdException e)
+        catch (Exception e) when (e is SystemdException or VmException)
         {
             Warning?.Invoke(vmId, $"KillUnit {unit} failed ({e.Message}); killing pid {pid} directly");
         }
