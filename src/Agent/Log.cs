@@ -56,6 +56,17 @@ internal static partial class Log
 
     [LoggerMessage(802, LogLevel.Information, "DHCP: {Bus}")]
     public static partial void DhcpBus(ILogger log, string bus);
+    [LoggerMessage(450, LogLevel.Information, "VM launcher {Launcher}: {Reason}")]
+    public static partial void LauncherChosen(ILogger log, string launcher, string reason);
+
+    [LoggerMessage(451, LogLevel.Error, "no VM launcher: {Problem}; compute actions answer 503")]
+    public static partial void LauncherUnavailable(ILogger log, string problem);
+
+    [LoggerMessage(452, LogLevel.Warning, "compute {Id}: {Message}")]
+    public static partial void LauncherWarning(ILogger log, string id, string message);
+
+    [LoggerMessage(453, LogLevel.Information, "compute {Id}: unit {Unit} started; JobRemoved after {JobMs:0.0} ms, QMP greeting after {ReadyMs:0.0} ms, machined registration done after {MachineMs:0.0} ms")]
+    public static partial void VmUnitStarted(ILogger log, string id, string unit, double jobMs, double readyMs, double machineMs);
 
     [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger log, Exception e, string method, string path);

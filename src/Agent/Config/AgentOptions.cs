@@ -32,6 +32,13 @@ public sealed class AgentOptions
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
     /// <summary>The config file these settings were read from (null: none); <c>check</c> reports it.</summary>
     public string? ConfigPath { get; set; }
+    /// <summary><c>auto</c> (systemd transient units where systemd answers, else daemonized QEMU),
+    /// <c>systemd</c> or <c>daemon</c>.</summary>
+    public string VmLauncher { get; set; } = "auto";
+    /// <summary>D-Bus address of systemd and machined; null means the system bus.</summary>
+    public string? SystemdBus { get; set; }
+    /// <summary>The slice VM units run in (systemd launcher).</summary>
+    public string VmSlice { get; set; } = "occi-vms.slice";
 
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");

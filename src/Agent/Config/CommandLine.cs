@@ -30,6 +30,8 @@ public static class CommandLine
           env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
           check             diagnose this host (QEMU, accelerator, devices, networking, dnsmasq,
                             systemd, D-Bus, state dir); exit 0 only when VMs can run here
+          config vmLauncher (auto|systemd|daemon), systemdBus (D-Bus address), vmSlice
+                            (env OCCI_AGENT_VM_LAUNCHER, OCCI_AGENT_SYSTEMD_BUS)
           --help            this text
           --version         the version
         """;
@@ -60,6 +62,8 @@ public static class CommandLine
         o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
         o.Uplink = env("OCCI_AGENT_UPLINK") is { Length: > 0 } up ? up : o.Uplink;
         o.ConfigPath = config;
+        o.VmLauncher = env("OCCI_AGENT_VM_LAUNCHER") ?? o.VmLauncher;
+        o.SystemdBus = env("OCCI_AGENT_SYSTEMD_BUS") ?? o.SystemdBus;
         Validate(o);
         return (command, o);
     }
@@ -94,6 +98,9 @@ public static class CommandLine
         if (f.Nft is not null) o.Nft = f.Nft;
         if (f.Dnsmasq is not null) o.Dnsmasq = f.Dnsmasq;
         if (f.DhcpBus is not null) o.DhcpBus = f.DhcpBus;
+        if (f.VmLauncher is not null) o.VmLauncher = f.VmLauncher;
+        if (f.SystemdBus is not null) o.SystemdBus = f.SystemdBus;
+        if (f.VmSlice is not null) o.VmSlice = f.VmSlice;
         if (f.Flavours is not null)
             o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
@@ -114,6 +121,8 @@ public static class CommandLine
             throw new ConfigException($"uplink '{o.Uplink}' is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
         if (o.DhcpBus is not ("auto" or "system" or "private") && !o.DhcpBus.Contains('='))
             throw new ConfigException($"dhcpBus '{o.DhcpBus}' must be auto, system, private or a D-Bus address (unix:path=...)");
+        if (o.VmLauncher is not ("auto" or "systemd" or "daemon")) throw new ConfigException($"vmLauncher '{o.VmLauncher}' must be auto, systemd or daemon");
+        if (Hypervisor.Systemd.UnitNames.CheckSlice(o.VmSlice) is { } sliceProblem) throw new ConfigException("vmSlice: " + sliceProblem);
         foreach (var f in o.Flavours)
         {
             if (Templates.SanitiseTerm(f.Name) != f.Name)

@@ -21,6 +21,9 @@ public sealed class ConfigFile
     public string? Dnsmasq { get; set; }
     public string? DhcpBus { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
+    public string? VmLauncher { get; set; }
+    public string? SystemdBus { get; set; }
+    public string? VmSlice { get; set; }
 }
 
 /// <summary>One resource_tpl flavour: memory in GiB as OCCI counts it (GFD.224 §3.1).</summary>

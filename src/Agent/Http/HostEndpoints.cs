@@ -53,6 +53,7 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service)
             ("accelerator", q?.Accelerator.ToString().ToLowerInvariant()),
             ("accelerator.reason", q?.AcceleratorReason),
             ("launcher", host.Launcher?.Name),
+            ("launcher.reason", host.LauncherReason),
             ("vms.available", q is null ? "false" : q.CanRunVms ? "true" : "false"),
             ("vms.problem", q?.Problem),
             ("vms.running", vms.Count(s => s.Phase is VmPhase.Running or VmPhase.Paused).ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Config;
 using OcciAgent.Hypervisor.Qemu;
+using OcciAgent.Hypervisor.Systemd;
 using OcciAgent.Hypervisor.Vm;
 
 namespace OcciAgent.Vms;
@@ -15,6 +16,9 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
 
     public QemuHost? Qemu { get; private set; }
     public IVmLauncher? Launcher { get; private set; }
+    /// <summary>Why this launcher (or why none): logged at start and shown at GET /host.</summary>
+    public string? LauncherReason { get; private set; }
+    private string? _launcherProblem;
     public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
     public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
     public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
@@ -30,8 +34,18 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
         Qemu = q;
         if (q.CanRunVms)
         {
-            Launcher = new DaemonLauncher(q.QemuPath!);
-            Log.QemuFound(log, q.QemuPath!, q.QemuVersion!, q.Accelerator.ToString().ToLowerInvariant(), q.AcceleratorReason, Launcher.Name);
+            var choice = await LauncherSelection.ChooseAsync(options, q.QemuPath!, VmOptions.ConnectTimeout, ct);
+            Launcher = choice.Launcher;
+            LauncherReason = choice.Reason;
+            _launcherProblem = choice.Problem;
+            if (Launcher is SystemdLauncher sd)
+            {
+                sd.Warning += (id, message) => Log.LauncherWarning(log, id, message);
+                sd.Launched += (id, unit, t) => Log.VmUnitStarted(log, id, unit, t.JobRemoved.TotalMilliseconds, t.QmpGreeting.TotalMilliseconds, t.Registered.TotalMilliseconds);
+            }
+            Log.QemuFound(log, q.QemuPath!, q.QemuVersion!, q.Accelerator.ToString().ToLowerInvariant(), q.AcceleratorReason, Launcher?.Name ?? "none");
+            if (Launcher is null) Log.LauncherUnavailable(log, choice.Problem!);
+            else Log.LauncherChosen(log, Launcher.Name, choice.Reason);
         }
         else
         {
@@ -44,6 +58,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     {
         var q = Qemu ?? throw new AgentException(AgentError.Unavailable, "the QEMU probe has not finished yet; try again");
         if (!q.CanRunVms) throw new AgentException(AgentError.Unavailable, $"virtual machines are unavailable on this host: {q.Problem}");
+        if (_launcherProblem is not null) throw new AgentException(AgentError.Unavailable, $"virtual machines cannot be started: {_launcherProblem}");
         return q;
     }
 
@@ -73,5 +88,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
             try { await vm.DetachAsync(); }
             catch (TimeoutException) { /* the connection is being torn down anyway */ }
         }
+        // Only the bus connection: the VM units belong to systemd and keep running.
+        if (Launcher is IAsyncDisposable d) await d.DisposeAsync();
     }
 }

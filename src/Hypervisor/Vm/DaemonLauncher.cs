@@ -35,15 +35,7 @@ public sealed class DaemonLauncher(string qemuPath) : IVmLauncher
 
     public Task KillAsync(string vmId, int pid, CancellationToken ct)
     {
-        try
-        {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            p.Kill();
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // Already gone.
-        }
+        ProcessInfo.Kill(pid);
         return Task.CompletedTask;
     }
 

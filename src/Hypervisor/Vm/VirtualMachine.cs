@@ -78,8 +78,12 @@ public sealed partial class VirtualMachine
     public Task<VmStatus> ReattachAsync(bool wasRunning, CancellationToken ct) => Serialised(async () =>
     {
         var hibernated = File.Exists(Directory.HibernationMarker);
+        // Whoever listens on our QMP socket is our QEMU, and SO_PEERCRED gives its PID as we see
+        // it; the pid file (and systemd's MainPID) may be from another PID namespace, so the
+        // file only names a QEMU that is gone.
         var pid = Directory.ReadPid();
-        if (pid is { } p && ProcessInfo.IsAlive(p, Directory.QmpSocket))
+        if (await ProcessInfo.ListenerPidAsync(Directory.QmpSocket, _options.ConnectTimeout, ct).ConfigureAwait(false) is { } p
+            && ProcessInfo.IsAlive(p, Directory.QmpSocket))
         {
             await AttachAsync(p, ct).ConfigureAwait(false);
             var status = await QueryStatusAsync(ct).ConfigureAwait(false);

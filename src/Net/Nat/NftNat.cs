@@ -21,6 +21,9 @@ public sealed class NftNat(string executable = "nft", string ipForwardPath = "/p
         foreach (var (_, bridge, uplink) in wanted)
             if (!LinkNames.ValidInterfaceName().IsMatch(bridge) || !LinkNames.ValidInterfaceName().IsMatch(uplink))
                 throw new ArgumentException($"'{bridge}' or '{uplink}' is not a valid interface name");
+        // Nothing wanted and no table of ours: nothing to do (no write to a host that never used NAT).
+        if (wanted.Count == 0 && !(await RunAsync(["list", "tables"], null, ct).ConfigureAwait(false)).Contains($"table ip {Table}\n", StringComparison.Ordinal))
+            return;
         // One transaction: "add" makes delete safe when the table does not exist yet.
         var script = new List<string> { $"add table ip {Table}", $"delete table ip {Table}" };
         if (wanted.Count > 0)
