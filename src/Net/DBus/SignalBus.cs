@@ -105,7 +105,9 @@ internal sealed class SignalBus(string address, ILogger log) : IAsyncDisposable
         var c = new DBusConnection(address);
         try
         {
-            await c.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            // Connect from the thread pool: the connection's receive loop would otherwise keep the
+            // caller's SynchronizationContext (a test runner's, say) and stall when it is busy.
+            await Task.Run(() => c.ConnectAsync().AsTask(), ct).WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
             return c;
         }
         catch
