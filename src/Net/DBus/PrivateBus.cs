@@ -48,8 +48,10 @@ internal sealed class PrivateBus(DhcpOptions options, ILogger log) : IAsyncDispo
     /// <summary>Ready when dbus-daemon prints its address (--print-address): it listens by then.</summary>
     private async Task<ChildProcess> StartReadyAsync(CancellationToken ct)
     {
-        // A socket file left by a killed daemon makes bind fail; it is ours (our path in our dir).
+        // A socket or pid file left by a killed daemon makes the start fail ("pid file exists");
+        // both are ours (our names in our directory), and no live daemon of ours holds them here.
         File.Delete(SocketPath);
+        File.Delete(PidPath);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var child = ChildProcess.Start(options.DbusDaemon, ["--nofork", "--print-address", ConfigArgument], null,
             _ => listening.TrySetResult(), line => DhcpLog.ChildOutput(log, "dbus-daemon", line));
