@@ -19,6 +19,15 @@ internal static class BusSelector
 
     public static async Task<BusChoice> ChooseAsync(DhcpOptions options, ILogger log, CancellationToken ct)
     {
+        var choice = await ChooseBusAsync(options, log, ct).ConfigureAwait(false);
+        // A private bus left by an earlier agent process that used one is of no use now.
+        if (choice.Private is null)
+            await new PrivateBus(options, log).StopLeftoverAsync(ct).ConfigureAwait(false);
+        return choice;
+    }
+
+    private static async Task<BusChoice> ChooseBusAsync(DhcpOptions options, ILogger log, CancellationToken ct)
+    {
         var bus = options.Bus?.Trim() ?? "";
         switch (bus)
         {

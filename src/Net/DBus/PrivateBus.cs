@@ -25,16 +25,26 @@ internal sealed class PrivateBus(DhcpOptions options, ILogger log) : IAsyncDispo
         if (Encoding.UTF8.GetByteCount(SocketPath) > MaxSocketPath)
             throw new InvalidOperationException(
                 $"private D-Bus socket path {SocketPath} is longer than {MaxSocketPath} bytes; use a shorter DHCP run directory");
-        if (OwnProcess.FromPidFile(PidPath, options.DbusDaemon, ConfigArgument) is { } leftover)
-        {
-            await OwnProcess.TerminateAsync(leftover, options.StopTimeout, ct).ConfigureAwait(false);
-            DhcpLog.BusLeftoverStopped(log, leftover);
-        }
+        await StopLeftoverAsync(ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(ConfigPath, PrivateBusConfig.Render(SocketPath, PidPath, Environment.UserName), ct)
             .ConfigureAwait(false);
         var supervisor = new Supervisor("private dbus-daemon", StartReadyAsync, options, log);
         await supervisor.StartAsync(ct).ConfigureAwait(false);
         _supervisor = supervisor;
+    }
+
+    /// <summary>Stops a private bus an earlier agent process left running (our pid file, our
+    /// config argument in its command line) and removes its files; used when the bus is now
+    /// another one, and before starting our own.</summary>
+    public async Task StopLeftoverAsync(CancellationToken ct)
+    {
+        if (OwnProcess.FromPidFile(PidPath, options.DbusDaemon, ConfigArgument) is { } leftover)
+        {
+            await OwnProcess.TerminateAsync(leftover, options.StopTimeout, ct).ConfigureAwait(false);
+            DhcpLog.BusLeftoverStopped(log, leftover);
+        }
+        foreach (var f in new[] { SocketPath, PidPath, ConfigPath })
+            File.Delete(f);
     }
 
     public async ValueTask DisposeAsync()

@@ -67,6 +67,33 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("DHCP bus 'sytem' must be auto, system, private or a D-Bus address", e.Message);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_private_bus_left_running_by_an_earlier_agent_is_replaced()
+    {
+        // What a crashed agent leaves: its dbus-daemon with our config, pid file and socket.
+        var conf = Path.Combine(_runDir.Path, "bus.conf");
+        File.WriteAllText(conf, OcciAgent.Net.DBus.PrivateBusConfig.Render(
+            Path.Combine(_runDir.Path, "bus.sock"), Path.Combine(_runDir.Path, "bus.pid"), "root"));
+        var psi = new ProcessStartInfo("dbus-daemon") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--nofork", "--print-address", $"--config-file={conf}" }) psi.ArgumentList.Add(a);
+        using var leftover = Process.Start(psi)!;
+        try
+        {
+            Assert.StartsWith("unix:path=", await leftover.StandardOutput.ReadLineAsync());
+
+            var server = NewServer(_runDir.Path, "private");
+            await server.StartAsync(CancellationToken.None);
+
+            Assert.True(leftover.WaitForExit(10_000), "the leftover dbus-daemon still runs");
+            Assert.DoesNotContain($"(dbus-daemon pid {leftover.Id})", server.BusDescription);
+            await server.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None); // the new bus works
+        }
+        finally
+        {
+            if (!leftover.HasExited) { leftover.Kill(); leftover.WaitForExit(5000); }
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task An_explicit_bus_address_carries_the_lease_signals()
     {
