@@ -29,6 +29,11 @@ public sealed class AgentOptions
     public string Dnsmasq { get; set; } = "dnsmasq";
     /// <summary>Bus for dnsmasq's lease signals: auto (system bus where usable, else a private one), system, private, or an address.</summary>
     public string DhcpBus { get; set; } = "auto";
+    /// <summary>Where dnsmasq's pid, lease and hosts files live. dnsmasq re-reads reservations as
+    /// its own user, so every parent must be traversable by it (the .deb uses /run/occi-agent/dhcp
+    /// because the state dir is 0750).</summary>
+    public string? DhcpRunDirSetting { get; set; }
+    public string DhcpRunDir => Path.GetFullPath(DhcpRunDirSetting ?? Path.Combine(StateDir, "net", "dhcp"));
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
     /// <summary>The config file these settings were read from (null: none); <c>check</c> reports it.</summary>
     public string? ConfigPath { get; set; }

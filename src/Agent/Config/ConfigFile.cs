@@ -20,6 +20,7 @@ public sealed class ConfigFile
     public string? Nft { get; set; }
     public string? Dnsmasq { get; set; }
     public string? DhcpBus { get; set; }
+    public string? DhcpRunDir { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
     public string? VmLauncher { get; set; }
     public string? SystemdBus { get; set; }

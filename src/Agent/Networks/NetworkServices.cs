@@ -10,7 +10,7 @@ namespace OcciAgent.Networks;
 
 /// <summary>Registers the host networking parts (issue #4): iproute2, nftables, the DHCP server
 /// and the two kind backends.</summary>
-public static partial class NetworkServices
+public static class NetworkServices
 {
     public static IServiceCollection AddNetworking(this IServiceCollection services, AgentOptions options)
     {
@@ -25,5 +25,7 @@ public static partial class NetworkServices
         return services;
     }
 
-    private static partial IDhcpServer CreateDhcp(AgentOptions options, ILoggerFactory logs);
+    private static IDhcpServer CreateDhcp(AgentOptions options, ILoggerFactory logs) =>
+        new DnsmasqDhcpServer(new DhcpOptions(options.DhcpRunDir, options.Dnsmasq, options.DhcpBus),
+            logs.CreateLogger<DnsmasqDhcpServer>());
 }

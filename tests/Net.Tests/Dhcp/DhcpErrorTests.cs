@@ -1,0 +1,97 @@
+using OcciAgent.Net.Dhcp;
+using Xunit.Abstractions;
+
+namespace OcciAgent.Net.Tests.Dhcp;
+
+/// <summary>Bad input and broken environments end in a message naming the problem.</summary>
+public sealed class DhcpErrorTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly TestOutputLogger _log = new(output);
+    private readonly TempRunDir _runDir = new();
+    private readonly List<DnsmasqDhcpServer> _servers = [];
+    private TestNetwork _net = null!;
+
+    public Task InitializeAsync()
+    {
+        _net = TestNetwork.Create();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            foreach (var s in _servers) await s.DisposeAsync();
+        }
+        finally
+        {
+            _net.Dispose();
+            _runDir.Dispose();
+        }
+    }
+
+    private async Task<DnsmasqDhcpServer> StartAsync(DhcpOptions? options = null)
+    {
+        var server = new DnsmasqDhcpServer(options ?? new DhcpOptions(_runDir.Path, Bus: "private"), _log) { CommandWrapper = _net.Wrap };
+        _servers.Add(server);
+        await server.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task EnsureAsync_before_StartAsync_says_so()
+    {
+        await using var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path), _log);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None));
+        Assert.Contains("call StartAsync first", e.Message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_bad_scope_is_refused_before_anything_runs()
+    {
+        var server = await StartAsync();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            server.EnsureAsync(DhcpTestScopes.Scope() with { Bridge = "br0;reboot" }, CancellationToken.None));
+        Assert.Contains("bridge 'br0;reboot' must be an interface name", e.Message);
+        Assert.DoesNotContain(_runDir.Files, f => f.StartsWith("dnsmasq-", StringComparison.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => server.StopAsync("../x", CancellationToken.None));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_bridge_fails_with_dnsmasqs_own_words()
+    {
+        var server = await StartAsync();
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            server.EnsureAsync(DhcpTestScopes.Scope() with { Bridge = "nosuchbr" }, CancellationToken.None));
+        Assert.Contains("DHCP for network net-t1: dnsmasq on bridge nosuchbr exited at start", e.Message);
+        Assert.Contains("unknown interface nosuchbr", e.Message);
+        Assert.Null(server.ServerPid("t1"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_dnsmasq_binary_is_named()
+    {
+        var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path, Dnsmasq: "/nonexistent/dnsmasq", Bus: "private"), _log);
+        _servers.Add(server);
+        await server.StartAsync(CancellationToken.None);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None));
+        Assert.Contains("cannot run /nonexistent/dnsmasq", e.Message);
+        Assert.Contains("dnsmasq-base", e.Message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_missing_dbus_daemon_is_named()
+    {
+        var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path, Bus: "private", DbusDaemon: "/nonexistent/dbus-daemon"), _log);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
+        Assert.Contains("cannot run /nonexistent/dbus-daemon", e.Message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_relative_run_directory_is_refused()
+    {
+        await using var server = new DnsmasqDhcpServer(new DhcpOptions("var/dhcp"), _log);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => server.StartAsync(CancellationToken.None));
+        Assert.Contains("DHCP run directory 'var/dhcp' must be an absolute path", e.Message);
+    }
+}
