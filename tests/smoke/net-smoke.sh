@@ -40,8 +40,9 @@ check() { # name condition...
   if "$@"; then pass=$((pass + 1)); echo "ok   $name"; else fail=$((fail + 1)); echo "FAIL $name"; fi
 }
 c() { curl -s --max-time 60 --unix-socket "$sock" "$@"; }
-post() { # path body -> Location path
-  c -o /dev/null -w '%{redirect_url}' -X POST -H 'Content-Type: text/plain' --data-binary "$2" "http://agent$1" | sed 's#^http://[^/]*##'
+post() { # path body -> the new entity's path (from the Location header of the 201)
+  c -o /dev/null -D - -X POST -H 'Content-Type: text/plain' --data-binary "$2" "http://agent$1" |
+    sed -n 's#^Location: *\(http://[^/]*\)\{0,1\}\(/[^\r]*\)\r\{0,1\}$#\2#Ip'
 }
 attr() { c -H 'Accept: text/plain' "http://agent$1" | sed -n "s/^X-OCCI-Attribute: $2=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}\r\\{0,1\\}$/\\1/p"; }
 links() { ip -n "$ns" -j link show | python3 -c 'import json,sys; print(" ".join(l["ifname"] for l in json.load(sys.stdin)))'; }
@@ -95,7 +96,8 @@ echo "POST networkinterface on a running VM -> address reported: $(( $(now_ms) -
 check "compute deleted" test "$(c -o /dev/null -w '%{http_code}' -X DELETE "http://agent$vm")" = 200
 check "network deleted" test "$(c -o /dev/null -w '%{http_code}' -X DELETE "http://agent$net")" = 200
 check "no bridge or tap remains" bash -c "[[ '$(links)' != *occi* ]]"
-check "no dnsmasq or QEMU remains" bash -c "! ps -o args= -p \"\$(echo $(ours) 0 | tr ' ' ,)\" | grep -qE 'dnsmasq|qemu'"
-check "no DHCP file remains" bash -c "[[ -z \"\$(find '$state/var/net' -type f 2>/dev/null | grep -v -e dbus -e bus)\" ]]"
+left_processes() { local p; for p in $(ours); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null; echo; done | grep -E 'dnsmasq|qemu'; }
+check "no dnsmasq or QEMU remains" bash -c "[[ -z \"$(left_processes)\" ]]"
+check "no DHCP file remains" bash -c "[[ -z \"$(find "$state/var/net" -name 'dnsmasq-*' 2>/dev/null)\" ]]"
 echo "net-smoke: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

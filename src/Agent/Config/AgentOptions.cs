@@ -33,6 +33,9 @@ public sealed class AgentOptions
     /// its own user, so every parent must be traversable by it (the .deb uses /run/occi-agent/dhcp
     /// because the state dir is 0750).</summary>
     public string? DhcpRunDirSetting { get; set; }
+    /// <summary>dnsmasq pings an address before first offering it (~3 s per new lease), a guard
+    /// against guests that set their own address; false skips it (--no-ping).</summary>
+    public bool DhcpPingCheck { get; set; } = true;
     public string DhcpRunDir => Path.GetFullPath(DhcpRunDirSetting ?? Path.Combine(StateDir, "net", "dhcp"));
     public List<FlavourInfo> Flavours { get; set; } = [.. Templates.DefaultFlavours];
     /// <summary>The config file these settings were read from (null: none); <c>check</c> reports it.</summary>

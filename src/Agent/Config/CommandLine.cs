@@ -25,7 +25,7 @@ public static class CommandLine
           --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
           --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
-                            uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir,
+                            uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
                             flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
           env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
           check             diagnose this host (QEMU, accelerator, devices, networking, dnsmasq,
@@ -99,6 +99,7 @@ public static class CommandLine
         if (f.Dnsmasq is not null) o.Dnsmasq = f.Dnsmasq;
         if (f.DhcpBus is not null) o.DhcpBus = f.DhcpBus;
         if (f.DhcpRunDir is not null) o.DhcpRunDirSetting = f.DhcpRunDir;
+        if (f.DhcpPingCheck is { } ping) o.DhcpPingCheck = ping;
         if (f.VmLauncher is not null) o.VmLauncher = f.VmLauncher;
         if (f.SystemdBus is not null) o.SystemdBus = f.SystemdBus;
         if (f.VmSlice is not null) o.VmSlice = f.VmSlice;

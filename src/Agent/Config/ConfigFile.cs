@@ -21,6 +21,7 @@ public sealed class ConfigFile
     public string? Dnsmasq { get; set; }
     public string? DhcpBus { get; set; }
     public string? DhcpRunDir { get; set; }
+    public bool? DhcpPingCheck { get; set; }
     public List<FlavourConfig>? Flavours { get; set; }
     public string? VmLauncher { get; set; }
     public string? SystemdBus { get; set; }

@@ -26,6 +26,6 @@ public static class NetworkServices
     }
 
     private static IDhcpServer CreateDhcp(AgentOptions options, ILoggerFactory logs) =>
-        new DnsmasqDhcpServer(new DhcpOptions(options.DhcpRunDir, options.Dnsmasq, options.DhcpBus),
+        new DnsmasqDhcpServer(new DhcpOptions(options.DhcpRunDir, options.Dnsmasq, options.DhcpBus) { PingCheck = options.DhcpPingCheck },
             logs.CreateLogger<DnsmasqDhcpServer>());
 }

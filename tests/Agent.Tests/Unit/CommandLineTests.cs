@@ -51,12 +51,30 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("""{ "flavours": [{"name":"Big One","cores":1,"memory":1}] }""", "Big One")]
     [InlineData("""{ "flavours": [{"name":"x","cores":0,"memory":1}] }""", "cores")]
     [InlineData("""{ "schemeBase": "http://schemas.ogf.org/occi/mine/" }""", "schemeBase")]
+    [InlineData("""{ "uplink": "eth0; rm -rf /" }""", "uplink")]
+    [InlineData("""{ "uplink": "a-name-far-too-long" }""", "uplink")]
+    [InlineData("""{ "dhcpBus": "session" }""", "dhcpBus")]
+    [InlineData("""{ "dhcpPingCheck": "no" }""", "not valid")]
     public void Parse_BadConfigFile_IsAClearError(string json, string fragment)
     {
         var file = Path.Combine(_dir, "bad.json");
         File.WriteAllText(file, json);
         var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", file], Env()));
         Assert.Contains(fragment, e.Message);
+    }
+
+    [Fact]
+    public void Parse_NetworkSettings_FromFileAndEnvironment()
+    {
+        var file = Path.Combine(_dir, "net.json");
+        File.WriteAllText(file, """{ "uplink": "eth1", "dhcpBus": "private", "dhcpRunDir": "/run/x/dhcp", "dhcpPingCheck": false, "nft": "/usr/sbin/nft" }""");
+        var (_, o) = CommandLine.Parse(["--config", file], Env());
+        Assert.Equal(("eth1", "private", "/run/x/dhcp", false, "/usr/sbin/nft"), (o.Uplink, o.DhcpBus, o.DhcpRunDir, o.DhcpPingCheck, o.Nft));
+        var (_, e) = CommandLine.Parse(["--config", file], Env(("OCCI_AGENT_UPLINK", "bond0")));
+        Assert.Equal("bond0", e.Uplink);
+        var (_, d) = CommandLine.Parse([], Env());
+        Assert.Null(d.Uplink);
+        Assert.Equal(Path.GetFullPath(Path.Combine(d.StateDir, "net", "dhcp")), d.DhcpRunDir);
     }
 
     [Fact]
