@@ -85,9 +85,7 @@ public static class AgentHost
     {
         app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
         await app.Services.GetRequiredService<ComputeHost>().ProbeAsync(ct);
-        var dhcp = app.Services.GetRequiredService<IDhcpServer>();
-        await dhcp.StartAsync(ct);
-        Log.DhcpBus(app.Services.GetRequiredService<ILogger<EntityService>>(), dhcp.BusDescription);
+        await app.Services.GetRequiredService<NetworkHost>().StartDhcpAsync(ct);
         var service = app.Services.GetRequiredService<EntityService>();
         // VM status changes (QMP events) are stored under the same lock as requests.
         app.Services.GetRequiredService<ComputeKindBackend>().Persist = service.ApplyHostChangeAsync;

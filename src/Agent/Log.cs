@@ -56,6 +56,9 @@ internal static partial class Log
 
     [LoggerMessage(802, LogLevel.Information, "DHCP: {Bus}")]
     public static partial void DhcpBus(ILogger log, string bus);
+
+    [LoggerMessage(803, LogLevel.Warning, "DHCP is unavailable, dynamic networks will answer 503: {Reason}")]
+    public static partial void DhcpUnavailable(ILogger log, string reason);
     [LoggerMessage(450, LogLevel.Information, "VM launcher {Launcher}: {Reason}")]
     public static partial void LauncherChosen(ILogger log, string launcher, string reason);
 

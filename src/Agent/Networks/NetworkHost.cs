@@ -27,6 +27,24 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     public ILogger Logger => log;
     public string NatMixinId => catalog.SchemeBase + "network#nat";
 
+    /// <summary>Why DHCP cannot run here (no bus, no dbus-daemon), or null. The agent still
+    /// serves; dynamic networks answer 503 with this reason.</summary>
+    public string? DhcpUnavailable { get; private set; }
+
+    public async Task StartDhcpAsync(CancellationToken ct)
+    {
+        try
+        {
+            await dhcp.StartAsync(ct);
+            Log.DhcpBus(log, dhcp.BusDescription);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            DhcpUnavailable = e.Message;
+            Log.DhcpUnavailable(log, e.Message);
+        }
+    }
+
     public NetworkPlan Plan(Entity network) => NetworkPlan.Of(network, options.Uplink, NatMixinId);
 
     public static string NetworkLocation(string id) => EntityService.LocationOf(InfrastructureKinds.Network, id);
@@ -55,9 +73,11 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     {
         if (!p.Dynamic)
         {
-            await dhcp.StopAsync(p.Key, ct);
+            if (DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
             return;
         }
+        if (DhcpUnavailable is { } why)
+            throw new AgentException(AgentError.Unavailable, $"network {p.Id}: allocation=dynamic needs DHCP, which cannot run on this host: {why}");
         var reservations = store.LinksTo(NetworkLocation(p.Id))
             .Where(l => l.Id != extra?.Id).Concat(extra is null ? [] : [extra])
             .Where(l => l.Id != without && l.GetString(IfAllocation) == "static" && l.GetString(IfAddress) is not null)
@@ -98,7 +118,7 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
 
     public async Task RemoveAsync(NetworkPlan p, CancellationToken ct)
     {
-        await dhcp.StopAsync(p.Key, ct);
+        if (DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
         await links.DeleteAsync(LinkNames.Vlan(p.Id), ct);
         await links.DeleteAsync(p.Bridge, ct);
     }

@@ -124,3 +124,21 @@ public sealed class NetworkUplinkTests : NetnsTestBase
         Assert.Equal(LinkNames.Bridge(id), vlan.Master);
     }
 }
+
+/// <summary>A host where DHCP cannot run (here: a bus that does not exist): the agent still
+/// serves, static networks work, dynamic ones answer 503 with the reason.</summary>
+public sealed class DhcpUnavailableTests : NetnsTestBase
+{
+    protected override void BeforeStart(AgentServer server) => server.Options.DhcpBus = "unix:path=/nonexistent/occi-test-bus";
+
+    [Fact]
+    public async Task DynamicNetwork_Is503NamingTheCause_StaticStillWorks()
+    {
+        var r = await Agent.SendAsync(HttpMethod.Post, "/network/", Lines(NetworkKind, IpNetwork,
+            "X-OCCI-Attribute: occi.network.address=\"10.39.0.1/24\"", "X-OCCI-Attribute: occi.network.allocation=\"dynamic\""));
+        await AssertStatusAsync(r, HttpStatusCode.ServiceUnavailable, "DHCP");
+        Assert.DoesNotContain(HostLinks(), l => l.Name.StartsWith(LinkNames.BridgePrefix, StringComparison.Ordinal));
+        var path = await CreateNetworkAsync("10.39.0.0/24", "10.39.0.1");
+        Assert.Equal("active", await AttrOfAsync(path, "occi.network.state"));
+    }
+}
