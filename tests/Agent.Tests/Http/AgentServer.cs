@@ -116,17 +116,7 @@ public sealed partial class AgentServer : IAsyncDisposable
     }
 
     /// <summary>Runs qemu-img (tests use it to make images and to check volumes independently).</summary>
-    public static string QemuImg(params string[] args)
-    {
-        var psi = new ProcessStartInfo("qemu-img") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"qemu-img {string.Join(' ', args)}: {stderr}");
-        return stdout;
-    }
+    public static string QemuImg(params string[] args) => Run("qemu-img", args);
 
     public static long VirtualSize(string path)
     {

@@ -5,33 +5,11 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bus choice and bus failure, with real dbus-daemon and dnsmasq processes.</summary>
-public sealed class DhcpBusTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
-    private readonly TestOutputLogger _log = new(output);
-    private readonly TempRunDir _runDir = new();
     private readonly TempRunDir _runDir2 = new();
-    private readonly List<DnsmasqDhcpServer> _servers = [];
-    private TestNetwork _net = null!;
 
-    public Task InitializeAsync()
-    {
-        _net = TestNetwork.Create();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            foreach (var s in _servers) await s.DisposeAsync();
-        }
-        finally
-        {
-            _net.Dispose();
-            _runDir.Dispose();
-            _runDir2.Dispose();
-        }
-    }
+    protected override void DisposeMore() => _runDir2.Dispose();
 
     private DnsmasqDhcpServer NewServer(string runDir, string bus)
     {
@@ -141,6 +119,6 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : IAsyncLifetime
         var (address, _) = await _net.RequestLeaseAsync();
         var e = await recorder.WaitForAsync((c, l) => c != DhcpLeaseChange.Deleted && l.Mac == _net.ClientMac, asked);
         Assert.Equal(address, e.Lease.Address);
-        output.WriteLine($"MEASURED private bus SIGKILL -> dnsmasq back on the new bus: {rejoinMs} ms");
+        Output.WriteLine($"MEASURED private bus SIGKILL -> dnsmasq back on the new bus: {rejoinMs} ms");
     }
 }

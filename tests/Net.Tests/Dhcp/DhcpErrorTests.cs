@@ -4,31 +4,8 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bad input and broken environments end in a message naming the problem.</summary>
-public sealed class DhcpErrorTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
-    private readonly TestOutputLogger _log = new(output);
-    private readonly TempRunDir _runDir = new();
-    private readonly List<DnsmasqDhcpServer> _servers = [];
-    private TestNetwork _net = null!;
-
-    public Task InitializeAsync()
-    {
-        _net = TestNetwork.Create();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            foreach (var s in _servers) await s.DisposeAsync();
-        }
-        finally
-        {
-            _net.Dispose();
-            _runDir.Dispose();
-        }
-    }
 
     private async Task<DnsmasqDhcpServer> StartAsync(DhcpOptions? options = null)
     {

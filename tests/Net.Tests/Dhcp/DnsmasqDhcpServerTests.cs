@@ -7,31 +7,8 @@ namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>The real thing: dnsmasq serving a bridge in the test's own network namespace, a
 /// private dbus-daemon carrying its signals, busybox udhcpc as the guest.</summary>
-public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
-    private readonly TestOutputLogger _log = new(output);
-    private readonly TempRunDir _runDir = new();
-    private TestNetwork _net = null!;
-    private readonly List<DnsmasqDhcpServer> _servers = [];
-
-    public Task InitializeAsync()
-    {
-        _net = TestNetwork.Create();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            foreach (var s in _servers) await s.DisposeAsync();
-        }
-        finally
-        {
-            _net.Dispose();
-            _runDir.Dispose();
-        }
-    }
 
     private async Task<DnsmasqDhcpServer> StartServerAsync(string bus = "private")
     {
@@ -64,7 +41,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal((_net.ClientMac, address), (lease.Mac, lease.Address));
         Assert.Empty(server.Leases("other"));
         Assert.StartsWith("private bus unix:path=" + _runDir.Path, server.BusDescription);
-        output.WriteLine($"MEASURED private bus start {busMs} ms; EnsureAsync (dnsmasq ready on bus) {ensureMs} ms; udhcpc start -> LeaseChanged {added.At - asked} ms");
+        Output.WriteLine($"MEASURED private bus start {busMs} ms; EnsureAsync (dnsmasq ready on bus) {ensureMs} ms; udhcpc start -> LeaseChanged {added.At - asked} ms");
     }
 
     [Fact(Timeout = 60_000)]
@@ -126,7 +103,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : IAsyncLif
         var asked = recorder.Now;
         Assert.Equal(first, (await _net.RequestLeaseAsync()).Address);
         await recorder.WaitForAsync((c, l) => c != DhcpLeaseChange.Deleted && l.Mac == _net.ClientMac, asked);
-        output.WriteLine($"MEASURED SIGKILL -> restarted dnsmasq ready on the bus: {restartMs} ms");
+        Output.WriteLine($"MEASURED SIGKILL -> restarted dnsmasq ready on the bus: {restartMs} ms");
     }
 
     [Fact(Timeout = 60_000)]
