@@ -27,6 +27,8 @@ public sealed partial class DnsmasqDhcpServer
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException("DHCP with dnsmasq needs Linux");
         Directory.CreateDirectory(options.RunDir, DirMode);
+        // mkdir's mode is masked by the umask (the service unit sets UMask=0077): set it explicitly.
+        File.SetUnixFileMode(options.RunDir, DirMode);
         if (options.User == "root") return;
         for (var dir = new DirectoryInfo(options.RunDir); dir is not null; dir = dir.Parent)
         {
