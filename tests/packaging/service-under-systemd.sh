@@ -73,26 +73,45 @@ check "POST compute with os_tpl test-guest: 201" grep -q "^HTTP/1.1 201" <<<"$hd
 act() { http -o /dev/null -w '%{http_code}' -X POST "$A/compute/$id?action=$1" -H 'Content-Type: text/plain' --data-binary "Category: $1; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""; }
 booted() { http "$A/compute/$id/console" | tr -d '\r' | grep -qx 'OCCI-TEST-GUEST: booted'; }
 state() { http "$A/compute/$id" | sed -n 's/^X-OCCI-Attribute: occi\.compute\.state="\([a-z]*\)".*/\1/p'; }
+# A dynamic network and a NIC: bridge, tap and dnsmasq made by the hardened agent, the lease
+# learned over the system bus (the package's D-Bus policy lets the agent's dnsmasq own its name).
+netloc=$(http -D - -o /dev/null -X POST "$A/network/" -H 'Content-Type: text/plain' --data-binary $'Category: network; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\r\nCategory: ipnetwork; scheme="http://schemas.ogf.org/occi/infrastructure/network#"; class="mixin"\r\nX-OCCI-Attribute: occi.network.address="10.95.0.0/24"\r\nX-OCCI-Attribute: occi.network.gateway="10.95.0.1"\r\nX-OCCI-Attribute: occi.network.allocation="dynamic"\r\n' | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+netloc=/network/${netloc##*/}
+check "POST a dynamic network: $netloc" test "$netloc" != /network/
+nicloc=""
+if [[ -n $id ]]; then
+  nicloc=$(http -D - -o /dev/null -X POST "$A/networkinterface/" -H 'Content-Type: text/plain' --data-binary $'Category: networkinterface; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\r\nX-OCCI-Attribute: occi.core.source="/compute/'"$id"$'"\r\nX-OCCI-Attribute: occi.core.target="'"$netloc"$'"\r\n' | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+  nicloc=/networkinterface/${nicloc##*/}
+fi
+lease() { http "$A/compute/$id/console" | tr -d '\r' | sed -n 's/^OCCI-TEST-GUEST: lease eth0 //p' | tail -1; }
+has_lease() { [[ -n "$(lease)" ]]; }
+reports_lease() { http "$A$nicloc" | grep -q "occi.networkinterface.address=\"$addr\""; }
 qpid=""
 if [[ -n $id ]]; then
   check "start action: 200" test "$(act start)" = 200
   check "guest booted (serial console)" until_ok 120 booted
+  check "GET /host: the VM launcher is systemd" bash -c 'grep -q "^launcher: systemd" <<<"$1"' _ "$(http $A/host)"
   qpid=$(cat "$croot/var/lib/occi-agent/vms/$id/qemu.pid" 2>/dev/null)
-  cg=$(prop occi-agent ControlGroup)
+  cg=$(prop "occi-vm-$id" ControlGroup)
   procs=$(c cat "/sys/fs/cgroup/systemd$cg/cgroup.procs" 2>/dev/null || c cat "/sys/fs/cgroup/unified$cg/cgroup.procs" 2>/dev/null)
-  check "QEMU (pid $qpid in the container) runs in the service's cgroup $cg" grep -qx "$qpid" <<<"$procs"
+  check "QEMU (pid $qpid in the container) runs in its own unit's cgroup $cg" bash -c '[[ $1 == */occi-vms.slice/* ]] && grep -qx "$2" <<<"$3"' _ "$cg" "$qpid" "$procs"
+  check "the guest leases an address from the agent's dnsmasq" until_ok 60 has_lease
+  addr=$(lease)
+  check "the agent reports the lease ($addr) on $nicloc" until_ok 30 reports_lease
 fi
 
 echo "== stop: clean, VMs keep running; start re-attaches"
 check "systemctl stop occi-agent" c systemctl stop occi-agent
 check "inactive, Result=success, exit status 0" test "$(prop occi-agent ActiveState)/$(prop occi-agent Result)/$(prop occi-agent ExecMainStatus)" = inactive/success/0
 if [[ -n $qpid ]]; then
-  check "QEMU still running after the stop (KillMode=process)" c kill -0 "$qpid"
+  check "QEMU still running after the stop (its own unit)" c kill -0 "$qpid"
   check "systemctl start again" c systemctl start occi-agent
   check "the VM is re-attached: state active, same QEMU pid" \
     bash -c '[[ $1 == active && $(cat "$2") == "$3" ]]' _ "$(state)" "$croot/var/lib/occi-agent/vms/$id/qemu.pid" "$qpid"
   check "DELETE compute ends the VM" test "$(http -o /dev/null -w '%{http_code}' -X DELETE "$A/compute/$id")" = 200
   check "QEMU gone" until_ok 20 bash -c '! env -u DBUS_SYSTEM_BUS_ADDRESS nsenter -t "$1" -a --wd=/ kill -0 "$2" 2>/dev/null' _ "$L" "$qpid"
+  check "DELETE network: bridge and dnsmasq gone" bash -c '[[ $1 == 200 && $2 != *occib* && $3 != *dnsmasq-* ]]' _ \
+    "$(http -o /dev/null -w '%{http_code}' -X DELETE "$A$netloc")" "$(c ip -br link)" "$(c ps -eo args)"
   check "systemctl stop (second time)" c systemctl stop occi-agent
 fi
 
