@@ -39,6 +39,8 @@ public static class AgentHost
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
+        // One journal line per request would drown the agent's own records; failures are logged by the agent (5xx).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
 
         var catalog = new OcciCatalog(options.SchemeBase);

@@ -13,7 +13,7 @@ namespace OcciAgent.Http;
 /// <c>GET|POST /compute/ID/console</c> reads a VM's serial log or types into it (item 7).
 /// Neither path can be an OCCI location: entities live one level under a kind location, and
 /// collections end with '/'.</summary>
-public sealed class HostEndpoints(ComputeHost host, EntityService service)
+public sealed class HostEndpoints(ComputeHost host, EntityService service, Networks.NetworkHost networks)
 {
     private const string ConsoleSuffix = "/console";
 
@@ -57,6 +57,7 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service)
             ("vms.available", q is null ? "false" : q.CanRunVms ? "true" : "false"),
             ("vms.problem", q?.Problem),
             ("vms.running", vms.Count(s => s.Phase is VmPhase.Running or VmPhase.Paused).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("dhcp", networks.DhcpUnavailable is null ? networks.Dhcp.BusDescription : "unavailable: " + networks.DhcpUnavailable),
         };
         if (http.Request.Headers.Accept.ToString().Contains("json", StringComparison.OrdinalIgnoreCase))
         {

@@ -137,6 +137,7 @@ public sealed class DhcpUnavailableTests : NetnsTestBase
         var r = await Agent.SendAsync(HttpMethod.Post, "/network/", Lines(NetworkKind, IpNetwork,
             "X-OCCI-Attribute: occi.network.address=\"10.39.0.1/24\"", "X-OCCI-Attribute: occi.network.allocation=\"dynamic\""));
         await AssertStatusAsync(r, HttpStatusCode.ServiceUnavailable, "DHCP");
+        Assert.Contains("dhcp: unavailable: ", await GetTextAsync("/host"));
         Assert.DoesNotContain(HostLinks(), l => l.Name.StartsWith(LinkNames.BridgePrefix, StringComparison.Ordinal));
         var path = await CreateNetworkAsync("10.39.0.0/24", "10.39.0.1");
         Assert.Equal("active", await AttrOfAsync(path, "occi.network.state"));

@@ -15,6 +15,8 @@ public sealed class HostEndpointTests : AgentTestBase
         Assert.Matches(@"qemu.version: \d+\.\d+", text);
         Assert.Matches(@"accelerator: (tcg|kvm)\n", text);
         Assert.Contains("launcher: daemon", text);
+        // No system bus on the test machine: dnsmasq's lease signals come over the agent's private bus.
+        Assert.Matches(@"dhcp: private bus unix:path=\S+/bus\.sock", text);
         var json = await Agent.SendAsync(HttpMethod.Get, "/host", accept: "application/json");
         using var doc = JsonDocument.Parse(await json.BodyAsync());
         Assert.False(string.IsNullOrEmpty(doc.RootElement.GetProperty("accelerator.reason").GetString()));
