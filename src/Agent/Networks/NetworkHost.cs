@@ -52,7 +52,10 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     /// <summary>Brings bridge, address, VLAN link, admin state and DHCP to the plan.</summary>
     public async Task ApplyAsync(NetworkPlan p, bool up, CancellationToken ct)
     {
+        var recreated = await links.FindAsync(p.Bridge, ct) is null;
         await links.EnsureBridgeAsync(p.Bridge, LinkNames.Alias(NetworkKind, p.Id), ct);
+        // A dnsmasq bound to a bridge that vanished keeps serving dead sockets: start it afresh.
+        if (recreated && p.Dynamic && DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
         await links.SetAddressAsync(p.Bridge, p.BridgeAddress, ct);
         var vlanLink = LinkNames.Vlan(p.Id);
         if (p.Vlan is { } vlan)

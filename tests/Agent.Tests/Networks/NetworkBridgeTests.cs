@@ -143,3 +143,23 @@ public sealed class DhcpUnavailableTests : NetnsTestBase
         Assert.Equal("active", await AttrOfAsync(path, "occi.network.state"));
     }
 }
+
+/// <summary>A dynamic network whose bridge vanished: <c>up</c> recreates it with a fresh dnsmasq
+/// (the old one's sockets were bound to the removed bridge).</summary>
+public sealed class DynamicBridgeRecreateTests : NetnsTestBase
+{
+    [Fact]
+    public async Task Up_RecreatesTheBridge_AndRestartsItsDnsmasq()
+    {
+        var path = await CreateNetworkAsync("10.42.0.0/24", "10.42.0.1", "dynamic");
+        var bridge = LinkNames.Bridge(IdOf(path));
+        int Dnsmasq() => Assert.Single(Agent.HelperPids(), p => File.ReadAllText($"/proc/{p}/cmdline").Contains($"--interface={bridge}", StringComparison.Ordinal));
+        var before = Dnsmasq();
+        Agent.InNetns("ip", "link", "del", bridge);
+        Assert.Equal(HttpStatusCode.OK, (await NetworkActAsync(path, "up")).StatusCode);
+        Assert.Equal(["10.42.0.1/24"], HostAddresses(bridge));
+        var after = Dnsmasq();
+        Assert.NotEqual(before, after);
+        Assert.False(Directory.Exists($"/proc/{before}"), "the old dnsmasq still runs");
+    }
+}
