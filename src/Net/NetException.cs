@@ -6,6 +6,8 @@ public enum NetErrorKind
     ToolMissing,
     /// <summary>The kernel or host lacks a feature (e.g. no 802.1q module).</summary>
     Unsupported,
+    /// <summary>A service the change needs cannot run here (e.g. no bus for DHCP).</summary>
+    Unavailable,
     /// <summary>A command failed; the message carries its stderr.</summary>
     Failed,
 }

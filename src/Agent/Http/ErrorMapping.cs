@@ -24,8 +24,8 @@ public static class ErrorMapping
         VmException { Kind: VmErrorKind.Unavailable } v => (503, v.Message),
         VmException { Kind: VmErrorKind.Timeout } v => (504, v.Message),
         VmException { Kind: VmErrorKind.Failed } v => (500, v.Message),
-        // Host networking: a missing tool 503, a kernel without the feature 409, ip/nft failures 500.
-        NetException { Kind: NetErrorKind.ToolMissing } n => (503, n.Message),
+        // Host networking: a missing tool or service 503, a kernel without the feature 409, ip/nft failures 500.
+        NetException { Kind: NetErrorKind.ToolMissing or NetErrorKind.Unavailable } n => (503, n.Message),
         NetException { Kind: NetErrorKind.Unsupported } n => (409, n.Message),
         NetException { Kind: NetErrorKind.Failed } n => (500, n.Message),
         _ => null,

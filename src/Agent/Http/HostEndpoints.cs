@@ -57,7 +57,7 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service, Netwo
             ("vms.available", q is null ? "false" : q.CanRunVms ? "true" : "false"),
             ("vms.problem", q?.Problem),
             ("vms.running", vms.Count(s => s.Phase is VmPhase.Running or VmPhase.Paused).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("dhcp", networks.DhcpUnavailable is null ? networks.Dhcp.BusDescription : "unavailable: " + networks.DhcpUnavailable),
+            ("dhcp", networks.Dhcp.BusDescription),
         };
         if (http.Request.Headers.Accept.ToString().Contains("json", StringComparison.OrdinalIgnoreCase))
         {

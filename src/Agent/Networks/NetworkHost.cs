@@ -27,10 +27,8 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     public ILogger Logger => log;
     public string NatMixinId => catalog.SchemeBase + "network#nat";
 
-    /// <summary>Why DHCP cannot run here (no bus, no dbus-daemon), or null. The agent still
-    /// serves; dynamic networks answer 503 with this reason.</summary>
-    public string? DhcpUnavailable { get; private set; }
-
+    /// <summary>Starts the DHCP server's bus. A host where that fails still serves: static
+    /// networks work, dynamic ones answer 503 with the reason (the server keeps it).</summary>
     public async Task StartDhcpAsync(CancellationToken ct)
     {
         try
@@ -40,7 +38,6 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            DhcpUnavailable = e.Message;
             Log.DhcpUnavailable(log, e.Message);
         }
     }
@@ -52,10 +49,9 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     /// <summary>Brings bridge, address, VLAN link, admin state and DHCP to the plan.</summary>
     public async Task ApplyAsync(NetworkPlan p, bool up, CancellationToken ct)
     {
-        var recreated = await links.FindAsync(p.Bridge, ct) is null;
-        await links.EnsureBridgeAsync(p.Bridge, LinkNames.Alias(NetworkKind, p.Id), ct);
+        var recreated = await links.EnsureBridgeAsync(p.Bridge, LinkNames.Alias(NetworkKind, p.Id), ct);
         // A dnsmasq bound to a bridge that vanished keeps serving dead sockets: start it afresh.
-        if (recreated && p.Dynamic && DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
+        if (recreated && p.Dynamic) await dhcp.StopAsync(p.Key, ct);
         await links.SetAddressAsync(p.Bridge, p.BridgeAddress, ct);
         var vlanLink = LinkNames.Vlan(p.Id);
         if (p.Vlan is { } vlan)
@@ -76,11 +72,9 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     {
         if (!p.Dynamic)
         {
-            if (DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
+            await dhcp.StopAsync(p.Key, ct);
             return;
         }
-        if (DhcpUnavailable is { } why)
-            throw new AgentException(AgentError.Unavailable, $"network {p.Id}: allocation=dynamic needs DHCP, which cannot run on this host: {why}");
         var reservations = store.LinksTo(NetworkLocation(p.Id))
             .Where(l => l.Id != extra?.Id).Concat(extra is null ? [] : [extra])
             .Where(l => l.Id != without && l.GetString(IfAllocation) == "static" && l.GetString(IfAddress) is not null)
@@ -121,7 +115,7 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
 
     public async Task RemoveAsync(NetworkPlan p, CancellationToken ct)
     {
-        if (DhcpUnavailable is null) await dhcp.StopAsync(p.Key, ct);
+        await dhcp.StopAsync(p.Key, ct);
         await links.DeleteAsync(LinkNames.Vlan(p.Id), ct);
         await links.DeleteAsync(p.Bridge, ct);
     }

@@ -110,7 +110,7 @@ public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
             }
             if (!after.Attributes.SequenceEqual(e.Attributes)) changed.Add(after);
         }
-        if (net.DhcpUnavailable is null) await net.Dhcp.RemoveLeftoversAsync(dynamicKeys, ct);
+        await net.Dhcp.RemoveLeftoversAsync(dynamicKeys, ct);
         try
         {
             await net.ApplyNatAsync(null, null, ct);

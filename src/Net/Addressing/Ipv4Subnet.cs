@@ -32,7 +32,6 @@ public sealed record Ipv4Subnet(IPAddress Network, int PrefixLength, IPAddress G
     }
 
     public IPAddress Broadcast => FromUInt(ToUInt(Network) | ~Mask(PrefixLength));
-    public IPAddress Netmask => FromUInt(Mask(PrefixLength));
     public bool GivenIsHost => !Given.Equals(Network);
 
     public bool Contains(IPAddress a) =>

@@ -22,7 +22,11 @@ public sealed partial class DnsmasqDhcpServer(DhcpOptions options, ILogger log) 
     /// agent runs in the namespace whose bridges it manages.</summary>
     internal Func<string, IReadOnlyList<string>, (string File, IReadOnlyList<string> Args)>? CommandWrapper { get; init; }
 
-    public string BusDescription => _bus?.Description ?? "not started";
+    public string BusDescription => _bus?.Description ?? (_startFailure is { } f ? "unavailable: " + f : "not started");
+
+    /// <summary>Why <see cref="StartAsync"/> failed: every later EnsureAsync says so (stopping and
+    /// leftover removal work from the run dir alone and need no bus).</summary>
+    private string? _startFailure;
 
     public event Action<DhcpLeaseChange, DhcpLease>? LeaseChanged;
 
@@ -32,25 +36,35 @@ public sealed partial class DnsmasqDhcpServer(DhcpOptions options, ILogger log) 
     public async Task StartAsync(CancellationToken ct)
     {
         if (_bus is not null) throw new InvalidOperationException("the DHCP server is already started");
-        PrepareRunDir();
-        var bus = await BusSelector.ChooseAsync(options, log, ct).ConfigureAwait(false);
-        var signals = new SignalBus(bus.Address, log) { Reconnected = RejoinAllAsync };
         try
         {
-            await signals.ConnectAsync(ct).ConfigureAwait(false);
+            PrepareRunDir();
+            var bus = await BusSelector.ChooseAsync(options, log, ct).ConfigureAwait(false);
+            var signals = new SignalBus(bus.Address, log) { Reconnected = RejoinAllAsync };
+            try
+            {
+                await signals.ConnectAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                if (bus.Private is { } p) await p.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            (_bus, _signals, _startFailure) = (bus, signals, null);
+            DhcpLog.BusChosen(log, bus.Description);
         }
-        catch
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (bus.Private is { } p) await p.DisposeAsync().ConfigureAwait(false);
+            _startFailure = e.Message;
             throw;
         }
-        (_bus, _signals) = (bus, signals);
-        DhcpLog.BusChosen(log, bus.Description);
     }
 
     public async Task EnsureAsync(DhcpScope scope, CancellationToken ct)
     {
         DhcpScopeValidator.Validate(scope);
+        if (_startFailure is { } why)
+            throw new NetException(NetErrorKind.Unavailable, $"network {scope.NetworkId}: DHCP cannot run on this host: {why}");
         if (_signals is null) throw new InvalidOperationException("the DHCP server is not started (call StartAsync first)");
         var gate = _keyLocks.GetOrAdd(scope.Key, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct).ConfigureAwait(false);

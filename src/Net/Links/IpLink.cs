@@ -5,15 +5,14 @@ namespace OcciAgent.Net.Links;
 /// settings), so start-up reconcile can simply apply what the store says.</summary>
 public sealed class IpLink(IpTool ip)
 {
-    public IpTool Tool => ip;
-
     public async Task<IReadOnlyList<LinkInfo>> ListAsync(CancellationToken ct) =>
         LinkInfo.ParseList(await ip.RunAsync(["-j", "-d", "link", "show"], ct).ConfigureAwait(false));
 
     public async Task<LinkInfo?> FindAsync(string name, CancellationToken ct) =>
         (await ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(l => l.Name == name);
 
-    public async Task EnsureBridgeAsync(string name, string alias, CancellationToken ct)
+    /// <summary>Creates the bridge if it is missing; true when it had to be created.</summary>
+    public async Task<bool> EnsureBridgeAsync(string name, string alias, CancellationToken ct)
     {
         Check(name);
         var existing = await FindAsync(name, ct).ConfigureAwait(false);
@@ -24,6 +23,7 @@ public sealed class IpLink(IpTool ip)
         else if (existing.Kind != "bridge")
             throw new NetException(NetErrorKind.Failed, $"{name} exists on this host but is not a bridge ({existing.Kind ?? "unknown kind"})");
         await ip.RunAsync(["link", "set", "dev", name, "alias", alias], ct).ConfigureAwait(false);
+        return existing is null;
     }
 
     /// <summary>A persistent tap (<c>ip tuntap add</c>) that QEMU later opens by name; created by

@@ -53,23 +53,6 @@ public sealed class NftNat(string executable = "nft", string ipForwardPath = "/p
         }
     }
 
-    /// <summary>The masquerade rules now in our table, as "SUBNET UPLINK" lines (for tests and /host).</summary>
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken ct)
-    {
-        string text;
-        try
-        {
-            text = await RunAsync(["list", "table", "ip", Table], null, ct).ConfigureAwait(false);
-        }
-        catch (NetException e) when (e.Message.Contains("No such file or directory", StringComparison.Ordinal))
-        {
-            return [];
-        }
-        return text.Split('\n').Select(l => l.Trim()).Where(l => l.EndsWith("masquerade", StringComparison.Ordinal))
-            .Select(l => l.Split(' ')).Where(p => p.Length >= 6)
-            .Select(p => $"{p[2]} {p[4].Trim('"')}").ToList();
-    }
-
     private async Task<string> RunAsync(string[] args, string? stdin, CancellationToken ct)
     {
         BufferedCommandResult r;

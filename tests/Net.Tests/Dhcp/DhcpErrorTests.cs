@@ -62,6 +62,12 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
         var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path, Bus: "private", DbusDaemon: "/nonexistent/dbus-daemon"), _log);
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
         Assert.Contains("cannot run /nonexistent/dbus-daemon", e.Message);
+        // Afterwards the server says why instead of pretending it was never started.
+        Assert.StartsWith("unavailable: ", server.BusDescription);
+        var ensure = await Assert.ThrowsAsync<NetException>(() => server.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None));
+        Assert.Equal(NetErrorKind.Unavailable, ensure.Kind);
+        Assert.Contains("cannot run /nonexistent/dbus-daemon", ensure.Message);
+        await server.StopAsync("t1", CancellationToken.None); // needs no bus
     }
 
     [Fact(Timeout = 30_000)]
