@@ -119,7 +119,7 @@ public static class CommandLine
         if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
         if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
         if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");
-        if (o.Uplink is not null && !Net.Links.LinkNames.ValidInterfaceName().IsMatch(o.Uplink))
+        if (o.Uplink is not null && !Net.Links.LinkNames.IsValidInterfaceName(o.Uplink))
             throw new ConfigException($"uplink '{o.Uplink}' is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
         if (o.DhcpBus is not ("auto" or "system" or "private") && !o.DhcpBus.Contains('='))
             throw new ConfigException($"dhcpBus '{o.DhcpBus}' must be auto, system, private or a D-Bus address (unix:path=...)");

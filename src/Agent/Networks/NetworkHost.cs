@@ -24,7 +24,6 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
 
     public IDhcpServer Dhcp => dhcp;
     public IpLink Links => links;
-    public ILogger Logger => log;
     public string NatMixinId => catalog.SchemeBase + "network#nat";
 
     /// <summary>Starts the DHCP server's bus. A host where that fails still serves: static
@@ -55,11 +54,7 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
         await links.SetAddressAsync(p.Bridge, p.BridgeAddress, ct);
         var vlanLink = LinkNames.Vlan(p.Id);
         if (p.Vlan is { } vlan)
-        {
-            var existing = await links.FindAsync(vlanLink, ct);
-            if (existing is not null && existing.Master != p.Bridge) await links.DeleteAsync(vlanLink, ct);
             await links.EnsureVlanAsync(vlanLink, LinkNames.Alias("vlan", p.Id), options.Uplink!, vlan, p.Bridge, ct);
-        }
         else
             await links.DeleteAsync(vlanLink, ct);
         await links.SetUpAsync(p.Bridge, up, ct);
@@ -81,9 +76,11 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
             .Select(l => new DhcpReservation(Mac(l), Ipv4(l.GetString(IfAddress)!)))
             .DistinctBy(r => r.Mac)
             .ToList();
-        var (start, end) = p.Subnet!.Pool(p.Gateway ?? IPAddress.Parse(p.BridgeAddress!.Address));
+        // The plan gives a dynamic network's bridge an address (the gateway, or the CIDR's host part): the router.
+        var router = IPAddress.Parse(p.BridgeAddress!.Address);
+        var (start, end) = p.Subnet!.Pool(router);
         await dhcp.EnsureAsync(new DhcpScope(p.Id, p.Key, p.Bridge, p.Subnet.Network, p.Subnet.PrefixLength, start, end,
-            p.Gateway ?? IPAddress.Parse(p.BridgeAddress!.Address), reservations), ct);
+            router, reservations), ct);
     }
 
     /// <summary>Rebuilds the NAT table from every stored network with the nat mixin, plus or minus
@@ -98,20 +95,22 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
             var p = Plan(n);
             wanted.Add((p.Subnet!, p.Bridge, options.Uplink!));
         }
-        // A host where nobody asked for NAT never needs nft; the first call (at start) clears
-        // what an earlier run may have left, when nft is there at all.
-        if (wanted.Count == 0 && _natUsed == false) return;
-        try
-        {
-            await nat.ApplyAsync(wanted, ct);
-        }
-        catch (NetException e) when (e.Kind == NetErrorKind.ToolMissing && wanted.Count == 0)
-        {
-        }
-        _natUsed = wanted.Count > 0;
+        await nat.ApplyAsync(wanted, ct);
     }
 
-    private bool? _natUsed;
+    /// <summary>At start: the NAT table from the stored networks (what an earlier run left is
+    /// replaced). A failure is logged; the networks themselves still come up.</summary>
+    public async Task RestoreNatAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ApplyNatAsync(null, null, ct);
+        }
+        catch (Exception ex) when (ex is AgentException or NetException)
+        {
+            Log.NetworkNatFailed(log, ex.Message);
+        }
+    }
 
     public async Task RemoveAsync(NetworkPlan p, CancellationToken ct)
     {

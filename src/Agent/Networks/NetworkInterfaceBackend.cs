@@ -159,7 +159,7 @@ public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, I
         if (plan.BridgeAddress?.Address == ip.ToString())
             throw AgentException.Conflict($"{NetworkHost.IfAddress} {ip} is the network's own (gateway) address");
         var used = store.LinksTo(NetworkHost.NetworkLocation(plan.Id))
-            .FirstOrDefault(l => l.Id != link.Id && IsStatic(l) && l.GetString(NetworkHost.IfAddress)!.Split('/')[0] == ip.ToString());
+            .FirstOrDefault(l => l.Id != link.Id && IsStatic(l) && l.GetString(NetworkHost.IfAddress) == ip.ToString());
         if (used is not null)
             throw AgentException.Conflict($"{NetworkHost.IfAddress} {ip} is already given to networkinterface {used.Id}");
         return link.With(NetworkHost.IfAddress, OcciValue.Str(ip.ToString())).With(NetworkHost.IfAllocation, OcciValue.Str("static"));

@@ -111,14 +111,7 @@ public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
             if (!after.Attributes.SequenceEqual(e.Attributes)) changed.Add(after);
         }
         await net.Dhcp.RemoveLeftoversAsync(dynamicKeys, ct);
-        try
-        {
-            await net.ApplyNatAsync(null, null, ct);
-        }
-        catch (Exception ex) when (ex is AgentException or NetException)
-        {
-            Log.NetworkNatFailed(net.Logger, ex.Message);
-        }
+        await net.RestoreNatAsync(ct);
         return changed;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Config;
+using OcciAgent.Net;
 using OcciAgent.Net.Dhcp;
 using OcciAgent.Net.Links;
 using OcciAgent.Net.Nat;
@@ -14,8 +15,8 @@ public static class NetworkServices
 {
     public static IServiceCollection AddNetworking(this IServiceCollection services, AgentOptions options)
     {
-        services.AddSingleton(new IpLink(new IpTool(options.Ip)));
-        services.AddSingleton(new NftNat(options.Nft));
+        services.AddSingleton(new IpLink(new HostTool(options.Ip, "iproute2")));
+        services.AddSingleton(new NftNat(new HostTool(options.Nft, "nftables")));
         services.AddSingleton<IDhcpServer>(sp => CreateDhcp(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NetworkHost>();
         // Networks before interfaces before computes: reconcile recreates bridges, then taps,

@@ -54,7 +54,7 @@ public sealed record Ipv4Subnet(IPAddress Network, int PrefixLength, IPAddress G
 
     public override string ToString() => $"{Network}/{PrefixLength}";
 
-    private static uint Mask(int len) => len == 0 ? 0 : uint.MaxValue << (32 - len);
+    internal static uint Mask(int len) => len == 0 ? 0 : uint.MaxValue << (32 - len);
     internal static uint ToUInt(IPAddress a) => BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes());
     internal static IPAddress FromUInt(uint v)
     {

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -16,9 +15,9 @@ public static partial class DhcpScopeValidator
     {
         ArgumentNullException.ThrowIfNull(scope);
         var errors = new List<string>();
-        if (scope.Key is null || !KeyPattern().IsMatch(scope.Key))
+        if (!IsValidKey(scope.Key))
             errors.Add($"key '{scope.Key}' must be 1 to 10 characters of [a-z0-9]");
-        if (scope.Bridge is null || !BridgePattern().IsMatch(scope.Bridge) || scope.Bridge is "." or "..")
+        if (!Links.LinkNames.IsValidInterfaceName(scope.Bridge))
             errors.Add($"bridge '{scope.Bridge}' must be an interface name: 1 to 15 characters of [a-zA-Z0-9_.-]");
 
         if (!IsV4(scope.Subnet))
@@ -37,9 +36,7 @@ public static partial class DhcpScopeValidator
     /// <summary>Dotted netmask for a prefix length, as dnsmasq's --dhcp-range wants it.</summary>
     public static string Netmask(int prefixLength)
     {
-        Span<byte> b = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(b, Mask(prefixLength));
-        return new IPAddress(b).ToString();
+        return Addressing.Ipv4Subnet.FromUInt(Mask(prefixLength)).ToString();
     }
 
     private static void CheckAddresses(DhcpScope s, List<string> errors)
@@ -97,15 +94,14 @@ public static partial class DhcpScopeValidator
 
     private static bool IsV4(IPAddress? a) => a is not null && a.AddressFamily == AddressFamily.InterNetwork;
 
-    private static uint Num(IPAddress a) => BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes());
+    private static uint Num(IPAddress a) => Addressing.Ipv4Subnet.ToUInt(a);
 
-    private static uint Mask(int prefix) => prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
+    private static uint Mask(int prefix) => Addressing.Ipv4Subnet.Mask(prefix);
+
+    public static bool IsValidKey(string? key) => key is not null && KeyPattern().IsMatch(key);
 
     [GeneratedRegex(@"^[a-z0-9]{1,10}\z")]
     private static partial Regex KeyPattern();
-
-    [GeneratedRegex(@"^[a-zA-Z0-9_.-]{1,15}\z")]
-    private static partial Regex BridgePattern();
 
     [GeneratedRegex(@"^[0-9a-f]{2}(:[0-9a-f]{2}){5}\z")]
     private static partial Regex MacPattern();

@@ -101,7 +101,7 @@ public sealed partial class DnsmasqDhcpServer(DhcpOptions options, ILogger log) 
     public async Task StopAsync(string key, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (DhcpPaths.KeyOf($"dnsmasq-{key}.pid") is null)
+        if (!DhcpScopeValidator.IsValidKey(key))
             throw new ArgumentException($"DHCP scope key '{key}' must be 1 to 10 characters of [a-z0-9]", nameof(key));
         var gate = _keyLocks.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct).ConfigureAwait(false);
@@ -133,7 +133,7 @@ public sealed partial class DnsmasqDhcpServer(DhcpOptions options, ILogger log) 
 
     public IReadOnlyList<DhcpLease> Leases(string key) =>
         _scopes.TryGetValue(key, out var s)
-            ? [.. s.Leases.Values.OrderBy(l => BinaryPrimitives.ReadUInt32BigEndian(l.Address.GetAddressBytes()))]
+            ? [.. s.Leases.Values.OrderBy(l => Addressing.Ipv4Subnet.ToUInt(l.Address))]
             : [];
 
     /// <summary>Stops every dnsmasq and the private bus. Lease and hosts files stay, so the next

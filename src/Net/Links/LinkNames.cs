@@ -42,7 +42,12 @@ public static partial class LinkNames
     [GeneratedRegex("^occi[btv][0-9a-f]{10}$")]
     private static partial Regex OurName();
 
-    /// <summary>Interface names the kernel accepts and we pass on: 1-15 of [A-Za-z0-9_.-].</summary>
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,15}$")]
-    public static partial Regex ValidInterfaceName();
+    /// <summary>Interface names the kernel accepts and we pass on: 1-15 of [A-Za-z0-9_.-], not
+    /// "." or "..". \z, not $: $ also matches before a final newline, which would carry a line
+    /// into an nft script or a dnsmasq argument.</summary>
+    public static bool IsValidInterfaceName(string? name) =>
+        name is not null and not ("." or "..") && InterfaceName().IsMatch(name);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,15}\z")]
+    private static partial Regex InterfaceName();
 }

@@ -53,6 +53,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("""{ "schemeBase": "http://schemas.ogf.org/occi/mine/" }""", "schemeBase")]
     [InlineData("""{ "uplink": "eth0; rm -rf /" }""", "uplink")]
     [InlineData("""{ "uplink": "a-name-far-too-long" }""", "uplink")]
+    [InlineData("""{ "uplink": "eth0\n" }""", "uplink")]
+    [InlineData("""{ "uplink": ".." }""", "uplink")]
     [InlineData("""{ "dhcpBus": "session" }""", "dhcpBus")]
     [InlineData("""{ "dhcpPingCheck": "no" }""", "not valid")]
     public void Parse_BadConfigFile_IsAClearError(string json, string fragment)
