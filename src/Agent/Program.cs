@@ -36,8 +36,8 @@ try
     var status = $"serving {string.Join(", ", app.Urls)}, state dir {Path.GetFullPath(options.StateDir)}";
     if (notifier.Ready(status)) Log.NotifiedReady(log, status);
     else if (notifier.Enabled) Log.NotifyFailed(log, notifier.SocketPath!);
-    using var health = new AgentHealthProbe(app.Services.GetRequiredService<EntityService>(), AgentHealthProbe.LoopbackUrl(app.Urls));
-    await using var watchdog = notifier.WatchdogInterval is not null ? new Watchdog(notifier, health.ProbeAsync, log) : null;
+    await using var watchdog = notifier.WatchdogInterval is null ? null
+        : new Watchdog(notifier, new AgentHealthProbe(app.Services.GetRequiredService<EntityService>(), AgentHealthProbe.LoopbackUrl(app.Urls)).ProbeAsync, log);
     if (watchdog is not null) Log.WatchdogEnabled(log, (long)watchdog.Period.TotalMilliseconds, (long)notifier.WatchdogInterval!.Value.TotalMilliseconds);
     await app.WaitForShutdownAsync();
     return 0;

@@ -23,9 +23,9 @@ public static class HostCheck
             }
         }
         await Section(QemuChecks.RunAsync(options, ct)).ConfigureAwait(false);
-        await Section(Task.FromResult(StateDirChecks.Run(options.StateDir))).ConfigureAwait(false);
-        await Section(NetChecks.RunAsync(ct)).ConfigureAwait(false);
-        await Section(ServiceChecks.RunAsync(ct)).ConfigureAwait(false);
+        await Section(Task.FromResult(StateDirChecks.Run(options))).ConfigureAwait(false);
+        await Section(NetChecks.RunAsync(options, ct)).ConfigureAwait(false);
+        await Section(ServiceChecks.RunAsync(options, ct)).ConfigureAwait(false);
 
         var failed = findings.Where(f => f.Severity == Severity.Fail).ToList();
         var warnings = findings.Count(f => f.Severity == Severity.Warn);

@@ -1,12 +1,12 @@
-using System.Text.RegularExpressions;
 using OcciAgent.Config;
 using OcciAgent.Hypervisor.Qemu;
+using OcciAgent.Hypervisor.Volumes;
 
 namespace OcciAgent.Check;
 
 /// <summary>What a VM needs: QEMU, qemu-img, and an accelerator that QEMU offers and this user
 /// can open. The accelerator decision is the agent's own (<see cref="HostProbe"/>).</summary>
-internal static partial class QemuChecks
+internal static class QemuChecks
 {
     public static async Task<IReadOnlyList<Finding>> RunAsync(AgentOptions o, CancellationToken ct)
     {
@@ -16,27 +16,32 @@ internal static partial class QemuChecks
             ? Finding.Ok("qemu", $"{q.QemuPath} version {q.QemuVersion}")
             : Finding.Fail("qemu", q.Problem!));
         found.Add(await QemuImgAsync(o.QemuImg, ct).ConfigureAwait(false));
-        found.Add(await AcceleratorAsync(q, ct).ConfigureAwait(false));
-        found.Add(DevKvm(q.Accelerator));
+        var kvm = Probes.TryOpenReadWrite("/dev/kvm");
+        found.Add(await AcceleratorAsync(q, kvm, ct).ConfigureAwait(false));
+        found.Add(DevKvm(q.Accelerator, kvm));
         return found;
     }
 
+    /// <summary>The agent's own <see cref="QemuImg.VersionAsync"/>, so check and agent agree.</summary>
     private static async Task<Finding> QemuImgAsync(string qemuImg, CancellationToken ct)
     {
         var path = HostProbe.FindExecutable(qemuImg);
         if (path is null)
             return Finding.Fail("qemu-img", $"{qemuImg} was not found (install the Debian package qemu-utils, or set 'qemuImg' in the config)");
-        var r = await Probes.RunAsync(path, ["--version"], ct).ConfigureAwait(false);
-        if (r is null) return Finding.Fail("qemu-img", $"{path} cannot be run");
-        var m = QemuImgVersion().Match(r.StandardOutput);
-        return r.ExitCode == 0 && m.Success
-            ? Finding.Ok("qemu-img", $"{path} version {m.Groups[1].Value}")
-            : Finding.Fail("qemu-img", $"{path} --version failed (exit {r.ExitCode}): {Probes.FirstLine(r.StandardError + r.StandardOutput)}");
+        try
+        {
+            var version = await new QemuImg(path).VersionAsync(ct).ConfigureAwait(false);
+            return Finding.Ok("qemu-img", $"{path} version {version}");
+        }
+        catch (VolumeException e)
+        {
+            return Finding.Fail("qemu-img", $"{path} --version failed: {e.Message}");
+        }
     }
 
     /// <summary>The agent's choice, confirmed against QEMU's own list (<c>-accel help</c>) and,
     /// for KVM, against /dev/kvm.</summary>
-    private static async Task<Finding> AcceleratorAsync(QemuHost q, CancellationToken ct)
+    private static async Task<Finding> AcceleratorAsync(QemuHost q, string? kvmProblem, CancellationToken ct)
     {
         var name = q.Accelerator.ToString().ToLowerInvariant();
         if (q.QemuPath is null) return Finding.Fail("accelerator", $"{name} would be chosen ({q.AcceleratorReason}), but there is no QEMU to run it");
@@ -46,18 +51,16 @@ internal static partial class QemuChecks
             : [];
         if (!offered.Contains(name))
             return Finding.Fail("accelerator", $"{name} ({q.AcceleratorReason}), but {q.QemuPath} does not offer it (offers: {string.Join(", ", offered.Order())})");
-        if (q.Accelerator == Accelerator.Kvm && Probes.TryOpenReadWrite("/dev/kvm") is { } why)
+        if (q.Accelerator == Accelerator.Kvm && kvmProblem is { } why)
             return Finding.Fail("accelerator", $"kvm ({q.AcceleratorReason}), but {why}");
         return Finding.Ok("accelerator", $"{name} ({q.AcceleratorReason})");
     }
 
-    private static Finding DevKvm(Accelerator chosen)
+    /// <param name="why">Why /dev/kvm cannot be opened read-write, or null when it can.</param>
+    private static Finding DevKvm(Accelerator chosen, string? why)
     {
-        var why = Probes.TryOpenReadWrite("/dev/kvm");
         if (why is null) return Finding.Ok("/dev/kvm", chosen == Accelerator.Kvm ? "opens read-write" : "opens read-write (not used: see accelerator)");
         // Under TCG VMs still run, only slower; with KVM chosen the accelerator line already failed.
         return Finding.Warn("/dev/kvm", $"{why}: VMs run under TCG (software emulation, slow)");
     }
-
-    [GeneratedRegex(@"qemu-img version (\d+\.\d+(?:\.\d+)?)")] private static partial Regex QemuImgVersion();
 }

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using OcciAgent.Config;
 using OcciAgent.Store;
 
 namespace OcciAgent.Check;
@@ -11,9 +10,9 @@ internal static class StateDirChecks
 {
     private const long LowSpace = 1L << 30;
 
-    public static IReadOnlyList<Finding> Run(string stateDir)
+    public static IReadOnlyList<Finding> Run(AgentOptions o)
     {
-        var dir = Path.GetFullPath(stateDir);
+        var dir = Path.GetFullPath(o.StateDir);
         if (File.Exists(dir)) return [Finding.Fail("state dir", $"{dir} is a file, not a directory")];
         if (!Directory.Exists(dir))
         {
@@ -32,9 +31,9 @@ internal static class StateDirChecks
         found.Add(free < LowSpace
             ? Finding.Warn("state dir space", $"{Mib(free)} free: volumes and VM disks may not fit")
             : Finding.Ok("state dir space", $"{Mib(free)} free"));
-        var db = Path.Combine(dir, "occi.db");
+        var db = Path.GetFullPath(o.DatabasePath);
         found.Add(File.Exists(db)
-            ? Finding.Ok("store", $"{db} ({new FileInfo(db).Length} bytes); images/ {Count(dir, "images", "*.qcow2")}, volumes/ {Count(dir, "volumes", "*.qcow2")}, vms/ {Count(dir, "vms", null)}")
+            ? Finding.Ok("store", $"{db} ({new FileInfo(db).Length} bytes); {Name(o.ImagesDir)}/ {Count(o.ImagesDir, "*.qcow2")}, {Name(o.VolumesDir)}/ {Count(o.VolumesDir, "*.qcow2")}, {Name(o.VmsDir)}/ {Count(o.VmsDir, null)}")
             : Finding.Ok("store", $"{db} does not exist yet (a new agent creates it)"));
         return found;
     }
@@ -62,8 +61,7 @@ internal static class StateDirChecks
     {
         var file = Path.Combine(dir, StateDirLock.LockFileName);
         if (!File.Exists(file)) return Finding.Ok("state lock", "free (no agent has used this state dir yet)");
-        var text = LibC.ReadWithoutLock(file, 32) is { } b ? Encoding.ASCII.GetString(b).Trim() : "";
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        if (StateDirLock.ReadOwnerPid(file) is not { } pid)
             return Finding.Ok("state lock", $"free ({file} names no pid)");
         var comm = File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : null;
         return Probes.FlockWriters().Contains(pid) && comm is not null
@@ -71,9 +69,10 @@ internal static class StateDirChecks
             : Finding.Ok("state lock", $"free (the last owner, pid {pid}, is gone)");
     }
 
-    private static int Count(string dir, string sub, string? pattern)
+    private static string Name(string dir) => Path.GetFileName(dir);
+
+    private static int Count(string d, string? pattern)
     {
-        var d = Path.Combine(dir, sub);
         if (!Directory.Exists(d)) return 0;
         return pattern is null ? Directory.GetDirectories(d).Length : Directory.GetFiles(d, pattern).Length;
     }

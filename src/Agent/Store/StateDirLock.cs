@@ -70,7 +70,8 @@ public sealed class StateDirLock : IDisposable
     private static bool IsSharingViolation(IOException e) =>
         e.HResult == 11 || (e.HResult & 0xFFFF) == 32;
 
-    private static int? ReadOwnerPid(string lockFile)
+    /// <summary>The pid the owner wrote into the lock file, read without taking the lock; null when it names none.</summary>
+    internal static int? ReadOwnerPid(string lockFile)
     {
         var bytes = OperatingSystem.IsWindows() ? null : LibC.ReadWithoutLock(lockFile, 32);
         return bytes is not null

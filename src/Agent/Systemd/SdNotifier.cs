@@ -80,8 +80,6 @@ public sealed class SdNotifier : IDisposable
 
     public bool WatchdogPing() => Notify("WATCHDOG=1");
 
-    public bool Status(string status) => Notify($"STATUS={OneLine(status)}");
-
     private static string OneLine(string s) => s.Replace('\n', ' ');
 
     public void Dispose() => _socket?.Dispose();

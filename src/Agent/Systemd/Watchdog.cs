@@ -26,8 +26,6 @@ public sealed class Watchdog : IAsyncDisposable
     /// <summary>Time between pings, which is also the probe's time limit.</summary>
     public TimeSpan Period { get; }
 
-    public int Pings { get; private set; }
-
     private async Task LoopAsync()
     {
         Task? pending = null; // a probe that overran: never stack a second one on a wedged agent
@@ -60,7 +58,7 @@ public sealed class Watchdog : IAsyncDisposable
             }
             if (problem is null)
             {
-                if (_notifier.WatchdogPing()) Pings++;
+                _notifier.WatchdogPing();
             }
             else
             {

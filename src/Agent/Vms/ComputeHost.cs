@@ -15,10 +15,12 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     private readonly ConcurrentDictionary<string, VirtualMachine> _vms = new(StringComparer.Ordinal);
 
     public QemuHost? Qemu { get; private set; }
-    public IVmLauncher? Launcher { get; private set; }
+    /// <summary>The launcher chosen at start, why, and the problem when there is none (null
+    /// until the probe found a usable QEMU).</summary>
+    private LauncherSelection.Choice? _launcher;
+    public IVmLauncher? Launcher => _launcher?.Launcher;
     /// <summary>Why this launcher (or why none): logged at start and shown at GET /host.</summary>
-    public string? LauncherReason { get; private set; }
-    private string? _launcherProblem;
+    public string? LauncherReason => _launcher?.Reason;
     public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
     public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
     public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
@@ -35,9 +37,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
         if (q.CanRunVms)
         {
             var choice = await LauncherSelection.ChooseAsync(options, q.QemuPath!, VmOptions.ConnectTimeout, ct);
-            Launcher = choice.Launcher;
-            LauncherReason = choice.Reason;
-            _launcherProblem = choice.Problem;
+            _launcher = choice;
             if (Launcher is SystemdLauncher sd)
             {
                 sd.Warning += (id, message) => Log.LauncherWarning(log, id, message);
@@ -58,7 +58,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     {
         var q = Qemu ?? throw new AgentException(AgentError.Unavailable, "the QEMU probe has not finished yet; try again");
         if (!q.CanRunVms) throw new AgentException(AgentError.Unavailable, $"virtual machines are unavailable on this host: {q.Problem}");
-        if (_launcherProblem is not null) throw new AgentException(AgentError.Unavailable, $"virtual machines cannot be started: {_launcherProblem}");
+        if (_launcher?.Problem is { } problem) throw new AgentException(AgentError.Unavailable, $"virtual machines cannot be started: {problem}");
         return q;
     }
 

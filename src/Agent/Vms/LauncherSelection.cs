@@ -21,16 +21,16 @@ public static class LauncherSelection
         var daemon = new DaemonLauncher(qemuPath);
         if (o.VmLauncher == "daemon") return new(daemon, "forced by configuration (vmLauncher=daemon): QEMU daemonizes itself");
         var explicitBus = !string.IsNullOrEmpty(o.SystemdBus);
-        var booted = Directory.Exists("/run/systemd/system");
+        var booted = SystemdManager.IsBooted;
         if (o.VmLauncher == "auto" && !booted && !explicitBus)
-            return new(daemon, "systemd is not the service manager here (no /run/systemd/system) and no systemdBus is set: QEMU daemonizes itself");
+            return new(daemon, $"systemd is not the service manager here (no {SystemdManager.BootedMarker}) and no systemdBus is set: QEMU daemonizes itself");
         var why = o.VmLauncher == "systemd" ? "forced by configuration (vmLauncher=systemd)"
-            : explicitBus ? "systemdBus is set" : "systemd is the service manager (/run/systemd/system exists)";
+            : explicitBus ? "systemdBus is set" : $"systemd is the service manager ({SystemdManager.BootedMarker} exists)";
         try
         {
             var m = await SystemdManager.ConnectAsync(o.SystemdBus, ConnectTimeout, ct);
             return new(new SystemdLauncher(m, qemuPath, o.VmSlice, readyTimeout),
-                $"{why}; systemd {m.Version} answers on {m.Address}: VMs run as transient units occi-vm-<id>.service in {o.VmSlice}");
+                $"{why}; systemd {m.Version} answers on {m.Address}: VMs run as transient units {UnitNames.Prefix}<id>.service in {o.VmSlice}");
         }
         catch (SystemdException e)
         {

@@ -34,8 +34,6 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
     }
 
     public string Name => "systemd";
-    public string Slice => _slice;
-    public SystemdManager Manager => _manager;
 
     /// <summary>Something went wrong that does not fail the operation (machined registration):
     /// (VM id, message). src/Hypervisor has no logger; the agent logs these.</summary>

@@ -13,6 +13,9 @@ public sealed class SystemdManager : IAsyncDisposable
     internal const string UnitIface = "org.freedesktop.systemd1.Unit";
     internal const string ServiceIface = "org.freedesktop.systemd1.Service";
 
+    /// <summary>The directory systemd creates when it is PID 1 (what sd_booted(3) looks at).</summary>
+    public const string BootedMarker = "/run/systemd/system";
+
     private readonly JobTracker _jobs = new();
     private IDisposable? _jobMatch;
 
@@ -21,6 +24,9 @@ public sealed class SystemdManager : IAsyncDisposable
         Bus = bus;
         Address = address;
     }
+
+    /// <summary>sd_booted(3): whether systemd is the service manager (PID 1) here.</summary>
+    public static bool IsBooted => Directory.Exists(BootedMarker);
 
     internal DBusConnection Bus { get; }
     /// <summary>The D-Bus address connected to (the system bus unless configured otherwise).</summary>
@@ -169,10 +175,10 @@ public sealed class SystemdManager : IAsyncDisposable
     /// Set up before starting the unit so that nothing is missed.</summary>
     public Task<UnitWatch> WatchAsync(string unitName) => UnitWatch.StartAsync(this, unitName);
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _jobMatch?.Dispose();
         Bus.Dispose();
-        await Task.CompletedTask.ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
 }

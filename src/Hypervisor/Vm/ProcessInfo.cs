@@ -3,33 +3,13 @@ using System.Runtime.InteropServices;
 
 namespace OcciAgent.Hypervisor.Vm;
 
-/// <summary>Reads /proc to judge whether a QEMU we started (and no longer parent, since it
-/// daemonised) is alive. A dead QEMU can linger as a zombie until init reaps it, and
-/// <c>kill -0</c> succeeds on a zombie (host-facts "QEMU here"), so the state letter decides.</summary>
+/// <summary>Finds the QEMU we started (and no longer parent, since it daemonised) by its QMP
+/// socket: whoever accepts a connection there is alive (a zombie has closed its sockets, so
+/// <c>kill -0</c>, which succeeds on a zombie, is not needed), and SO_PEERCRED names it.</summary>
 public static class ProcessInfo
 {
     private const int SolSocket = 1;   // SOL_SOCKET
     private const int SoPeerCred = 17; // SO_PEERCRED: struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-
-    /// <summary>True when PID exists, is not a zombie, and its command line contains
-    /// <paramref name="marker"/> (our QMP socket path: guards against a recycled PID).</summary>
-    public static bool IsAlive(int pid, string marker)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Format: "pid (comm) S ..."; comm may contain spaces or ')', so take the last ')'.
-            var close = stat.LastIndexOf(')');
-            if (close < 0 || close + 2 >= stat.Length) return false;
-            if (stat[close + 2] is 'Z' or 'X' or 'x') return false;
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            return cmdline.Contains(marker, StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The PID of the process at the other end of a connected unix socket, from the
     /// kernel (SO_PEERCRED), translated into our PID namespace. Unlike a pid file or systemd's

@@ -14,7 +14,6 @@ public sealed partial class VirtualMachine
     private readonly VmOptions _options;
     private readonly SemaphoreSlim _op = new(1, 1);
     private readonly object _gate = new();
-    private readonly List<(Func<QmpEvent, bool> Match, TaskCompletionSource<QmpEvent> Done)> _waiters = [];
     private VmStatus _status;
     private volatile Session? _session;
 
@@ -82,12 +81,13 @@ public sealed partial class VirtualMachine
         // it; the pid file (and systemd's MainPID) may be from another PID namespace, so the
         // file only names a QEMU that is gone.
         var pid = Directory.ReadPid();
-        if (await ProcessInfo.ListenerPidAsync(Directory.QmpSocket, _options.ConnectTimeout, ct).ConfigureAwait(false) is { } p
-            && ProcessInfo.IsAlive(p, Directory.QmpSocket))
+        // A process that accepts on the socket is alive (a zombie has closed its sockets), and
+        // the PID is taken while it is connected, so it cannot be a recycled one.
+        if (await ProcessInfo.ListenerPidAsync(Directory.QmpSocket, _options.ConnectTimeout, ct).ConfigureAwait(false) is { } p)
         {
             await AttachAsync(p, ct).ConfigureAwait(false);
-            var status = await QueryStatusAsync(ct).ConfigureAwait(false);
-            switch (status)
+            var status = await _session!.Qmp.QueryStatusAsync(ct).ConfigureAwait(false);
+            switch (status.Status)
             {
                 case "running":
                     SetStatus(new VmStatus(VmPhase.Running, Pid: p));
@@ -180,22 +180,13 @@ public sealed partial class VirtualMachine
         _ = Task.Run(() => PumpAsync(session));
     }
 
-    private async Task<string> QueryStatusAsync(CancellationToken ct)
-    {
-        var r = await _session!.Qmp.ExecuteAsync("query-status", null, ct).ConfigureAwait(false);
-        return r.GetProperty("status").GetString() ?? "";
-    }
-
     /// <summary>Reads QMP events until QEMU closes the connection, turning them into status.</summary>
     private async Task PumpAsync(Session s)
     {
         try
         {
             await foreach (var ev in s.Qmp.Events.ReadAllAsync().ConfigureAwait(false))
-            {
                 Handle(s, ev);
-                Deliver(ev);
-            }
         }
         catch (Exception)
         {
@@ -250,35 +241,20 @@ public sealed partial class VirtualMachine
         }
     }
 
-    private void Deliver(QmpEvent ev)
-    {
-        List<TaskCompletionSource<QmpEvent>> done = [];
-        lock (_waiters)
-        {
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-                if (_waiters[i].Match(ev)) { done.Add(_waiters[i].Done); _waiters.RemoveAt(i); }
-        }
-        foreach (var d in done) d.TrySetResult(ev);
-    }
-
-    /// <summary>Registers for an event before <paramref name="trigger"/> runs, so it cannot be missed.</summary>
+    /// <summary>Registers for an event before <paramref name="trigger"/> runs, so it cannot be missed
+    /// (<see cref="QmpClient.WaitForEventAsync(Func{QmpEvent, bool}, Func{Task}, TimeSpan, CancellationToken)"/>).
+    /// A QEMU that goes away meanwhile fails the wait at once with a <see cref="QmpException"/>
+    /// (connection closed) instead of holding the VM for the whole timeout.</summary>
     private async Task<QmpEvent> TriggerAndWaitAsync(Func<QmpEvent, bool> match, Func<Task> trigger, TimeSpan timeout, string what, CancellationToken ct)
     {
-        var tcs = new TaskCompletionSource<QmpEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entry = (match, tcs);
-        lock (_waiters) _waiters.Add(entry);
+        var s = _session ?? throw new VmException(VmErrorKind.Conflict, $"VM {Id} is not running; {what} needs a running VM");
         try
         {
-            await trigger().ConfigureAwait(false);
-            return await tcs.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+            return await s.Qmp.WaitForEventAsync(match, trigger, timeout, ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             throw new VmException(VmErrorKind.Timeout, $"VM {Id}: {what} did not happen within {timeout.TotalSeconds:0.#} s");
-        }
-        finally
-        {
-            lock (_waiters) _waiters.Remove(entry);
         }
     }
 

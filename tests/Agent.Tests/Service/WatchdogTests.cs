@@ -84,12 +84,12 @@ public class WatchdogTests
                 await AgentHost.PrepareAsync(app, CancellationToken.None);
                 await app.StartAsync();
                 var service = app.Services.GetRequiredService<EntityService>();
-                using (var probe = new AgentHealthProbe(service, AgentHealthProbe.LoopbackUrl(app.Urls)))
-                    await probe.ProbeAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+                var probe = new AgentHealthProbe(service, AgentHealthProbe.LoopbackUrl(app.Urls));
+                await probe.ProbeAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
                 Assert.Empty(service.Store.All()); // the probe wrote nothing
 
                 // Nothing listens on port 1 of loopback: the request half of the probe fails.
-                using var deaf = new AgentHealthProbe(service, "http://127.0.0.1:1");
+                var deaf = new AgentHealthProbe(service, "http://127.0.0.1:1");
                 await Assert.ThrowsAnyAsync<HttpRequestException>(() => deaf.ProbeAsync(CancellationToken.None));
                 await app.StopAsync();
             }

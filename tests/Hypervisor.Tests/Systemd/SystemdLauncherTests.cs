@@ -45,7 +45,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
         // as the host sees it, and the container's systemd knows the same process as MainPID.
         Assert.Equal([pid], await HostPidsAsync(unit));
         Assert.Equal((int)mainPid, InnermostPid(pid));
-        Assert.True(ProcessInfo.IsAlive(pid, dir.QmpSocket));
+        Assert.True(await ProcessInfo.ListenerPidAsync(dir.QmpSocket, TimeSpan.FromSeconds(5), CancellationToken.None) == pid);
 
         await using (var qmp = await QmpClient.ConnectAsync(dir.QmpSocket, TimeSpan.FromSeconds(10)))
         {
@@ -157,7 +157,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
         Console.WriteLine($"after systemctl stop: {end.Phase} {end.Message}");
         // SIGTERM: QEMU reports SHUTDOWN (host-signal) and exits cleanly, like a power-off.
         Assert.Equal(VmPhase.Off, end.Phase);
-        Assert.False(ProcessInfo.IsAlive(pid, dir.QmpSocket));
+        Assert.False(await ProcessInfo.ListenerPidAsync(dir.QmpSocket, TimeSpan.FromSeconds(5), CancellationToken.None) == pid);
         Assert.Null(await Manager.GetUnitAsync(UnitNames.ForVm(spec.Id)));
     }
 }
