@@ -136,8 +136,10 @@ public sealed partial class NetworkVmTests(ITestOutputHelper output) : NetnsTest
     /// <summary>Types a ping into the guest's serial shell; the marker line says how it went.</summary>
     private async Task<bool> GuestPingsAsync(string compute, string target, int n)
     {
+        // -c 3: a bridge that just came up (or a TCG guest on a loaded host) may drop the first
+        // echo while ARP settles; busybox ping exits 0 when any reply came back.
         await Agent.SendAsync(HttpMethod.Post, compute + "/console",
-            $"ping -c 1 -W 3 {target} >/dev/null 2>&1 && echo \"OCCI-TEST-GUEST: ping-{n} ok\" || echo \"OCCI-TEST-GUEST: ping-{n} failed\"\n", accept: null);
+            $"ping -c 3 -W 3 {target} >/dev/null 2>&1 && echo \"OCCI-TEST-GUEST: ping-{n} ok\" || echo \"OCCI-TEST-GUEST: ping-{n} failed\"\n", accept: null);
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(30))
         {
