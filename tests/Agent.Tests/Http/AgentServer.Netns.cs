@@ -76,6 +76,8 @@ public sealed partial class AgentServer
         };
         BaseUrl = "http://agent.test";
         Client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        // As root on the socket the agent would admit us by SO_PEERCRED; the token keeps the
+        // same credentials on every path (and is there once the agent has written it).
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -83,7 +85,11 @@ public sealed partial class AgentServer
                 throw new InvalidOperationException($"the agent exited with {_process.ExitCode}:\n{await File.ReadAllTextAsync(LogPath)}");
             try
             {
-                if ((await Client.GetAsync("/-/")).IsSuccessStatusCode) return;
+                if ((await Client.GetAsync("/-/")).IsSuccessStatusCode)
+                {
+                    UseAdminToken(Client);
+                    return;
+                }
             }
             catch (HttpRequestException) { }
             if (watch.Elapsed > TimeSpan.FromSeconds(30))
