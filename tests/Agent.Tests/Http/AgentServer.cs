@@ -51,8 +51,16 @@ public sealed partial class AgentServer : IAsyncDisposable
         _app = AgentHost.Build(Options, l => l.SetMinimumLevel(LogLevel.Warning));
         await AgentHost.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
-        BaseUrl = _app.Urls.First().TrimEnd('/');
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (Options.Listen.StartsWith("http://unix:", StringComparison.Ordinal))
+        {
+            BaseUrl = "http://agent.test";
+            Client = UnixSocketClient(Options.Listen["http://unix:".Length..], BaseUrl, TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            BaseUrl = _app.Urls.First().TrimEnd('/');
+            Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        }
         UseAdminToken(Client);
     }
 
