@@ -79,8 +79,8 @@ public static class AgentHost
         else if (!tokens.Exists)
         {
             // First start: an admin token, readable only by the agent's user, so curl works at once.
-            var first = TokenCommand.Create(tokens, "admin", Role.Admin);
-            TokenFile.WriteAtomically(tokens.AdminTokenPath, Encoding.UTF8.GetBytes(first + "\n"));
+            TokenCommand.Create(tokens, "admin", Role.Admin,
+                token => TokenFile.WriteAtomically(tokens.AdminTokenPath, Encoding.UTF8.GetBytes(token + "\n")));
             Log.AdminTokenCreated(startLog, Path.GetFullPath(tokens.AdminTokenPath));
         }
         var gate = new AccessGate(new BrowserGuard([options.Listen], options.AllowedHosts, options.AllowedOrigins),

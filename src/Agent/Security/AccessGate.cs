@@ -57,7 +57,7 @@ public sealed class AccessGate(BrowserGuard guard, TokenRegistry? tokens, string
         finally
         {
             if (AccessPolicy.IsMutating(http.Request.Method))
-                Log.Audit(log, caller?.Name ?? "-", http.Request.Method, http.Request.Path.Value ?? "/", http.Response.StatusCode);
+                Log.Audit(log, caller?.Name ?? "-", Printable(http.Request.Method), Printable(http.Request.Path.Value ?? "/"), http.Response.StatusCode);
         }
     }
 
@@ -98,6 +98,16 @@ public sealed class AccessGate(BrowserGuard guard, TokenRegistry? tokens, string
         var pair = Encoding.UTF8.GetString(decoded[..n]);
         var colon = pair.IndexOf(':');
         return colon < 0 ? null : pair[(colon + 1)..];
+    }
+
+    /// <summary>Paths arrive percent-decoded: a %0A must not start a forged line in the log
+    /// (refused requests are audited too, so anyone could send one).</summary>
+    internal static string Printable(string s)
+    {
+        if (!s.Any(char.IsControl)) return s;
+        var b = new StringBuilder(s.Length + 8);
+        foreach (var ch in s) b.Append(char.IsControl(ch) ? $"\\x{(int)ch:x2}" : ch);
+        return b.ToString();
     }
 
     private static async Task RefuseAsync(HttpContext http, int status, string message)

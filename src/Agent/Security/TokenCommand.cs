@@ -54,11 +54,14 @@ public static partial class TokenCommand
         }
     }
 
-    /// <summary>Stores a new token and returns it: the only time it is ever shown.</summary>
-    public static string Create(TokenFile file, string name, Role role)
+    /// <summary>Stores a new token and returns it: the only time it is ever shown.
+    /// <paramref name="keep"/> gets the token before it is stored, so a crash cannot leave a
+    /// stored token nobody has (the first admin token goes to a file that way).</summary>
+    public static string Create(TokenFile file, string name, Role role, Action<string>? keep = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file.Path))!);
         var (token, id, salt, hash) = ApiToken.Create();
+        keep?.Invoke(token);
         file.Update(list =>
         {
             if (list.Tokens.Any(t => t.Name == name))
