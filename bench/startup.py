@@ -3,7 +3,8 @@
 JIT (`dotnet occi-agent.dll`) as the baseline, measured in the same run.
 
 Usage: bench/startup.py AOT_BINARY JIT_DLL [runs]
-Measures exec -> first HTTP 200 on /-/ and VmRSS one second later, each run on a fresh state dir
+Measures exec -> first HTTP 200 on /-/ (with the admin token the agent writes at its first
+start, so the time includes making it) and VmRSS one second later, each run on a fresh state dir
 on a loopback port, and prints medians and the AOT/JIT ratios."""
 import shutil, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -21,7 +22,10 @@ def measure(cmd, runs, port0):
                 if time.perf_counter() > deadline:
                     raise SystemExit(f"{cmd[0]} did not answer within 30 s")
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/", timeout=1) as r:
+                    with open(state + "/var/admin.token") as f:
+                        token = f.read().strip()
+                    req = urllib.request.Request(f"http://127.0.0.1:{port}/-/", headers={"Authorization": f"Bearer {token}"})
+                    with urllib.request.urlopen(req, timeout=1) as r:
                         if r.status == 200:
                             break
                 except OSError:

@@ -136,8 +136,13 @@ class Agent:
 
     def request(self, method, path, lines=None, raw=None, timeout=120):
         data = raw if raw is not None else None if lines is None else "".join(l + "\r\n" for l in lines).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "text/plain"} if data is not None else {})
+        headers = {"Content-Type": "text/plain"} if data is not None else {}
+        try:  # the admin token the agent writes at its first start
+            with open(os.path.join(self.var, "admin.token")) as f:
+                headers["Authorization"] = "Bearer " + f.read().strip()
+        except OSError:
+            pass
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status, r.headers, r.read()

@@ -9,6 +9,7 @@ using OcciAgent.Config;
 using OcciAgent.Http;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
+using OcciAgent.Security;
 using OcciAgent.Services;
 using OcciAgent.Storage;
 using OcciAgent.Store;
@@ -68,8 +69,24 @@ public static class AgentHost
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
+        var tokens = new TokenFile(options.StateDir);
+        if (options.Auth == "tokens")
+            services.AddSingleton(sp => new TokenRegistry(tokens, sp.GetRequiredService<ILogger<TokenRegistry>>()));
 
         var app = builder.Build();
+        var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
+        if (options.Auth == "none") Log.AuthNone(startLog);
+        else if (!tokens.Exists)
+        {
+            // First start: an admin token, readable only by the agent's user, so curl works at once.
+            TokenCommand.Create(tokens, "admin", Role.Admin,
+                token => TokenFile.WriteAtomically(tokens.AdminTokenPath, Encoding.UTF8.GetBytes(token + "\n")));
+            Log.AdminTokenCreated(startLog, Path.GetFullPath(tokens.AdminTokenPath));
+        }
+        var gate = new AccessGate(new BrowserGuard([options.Listen], options.AllowedHosts, options.AllowedOrigins),
+            options.Auth == "tokens" ? app.Services.GetRequiredService<TokenRegistry>() : null,
+            options.SocketGroup, app.Services.GetRequiredService<ILogger<AccessGate>>());
+        app.Use((ctx, next) => gate.InvokeAsync(ctx, () => next(ctx)));
         var images = app.Services.GetRequiredService<ImageLibrary>();
         var handler = app.Services.GetRequiredService<OcciHandler>();
         var extensions = app.Services.GetRequiredService<HostEndpoints>();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace OcciAgent;
 
 /// <summary>All log messages of the agent with stable event ids: 1xx start-up, 2xx store and
-/// reconcile, 3xx storage, 4xx virtual machines, 5xx request failures, 8xx networks.</summary>
+/// reconcile, 3xx storage, 4xx virtual machines, 5xx request failures, 6xx authentication and audit, 8xx networks.</summary>
 internal static partial class Log
 {
     [LoggerMessage(100, LogLevel.Information, "occi-agent {Version} listening on {Listen}, state dir {StateDir}")]
@@ -73,4 +73,24 @@ internal static partial class Log
 
     [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger log, Exception e, string method, string path);
+    [LoggerMessage(600, LogLevel.Warning, "auth is \"none\": every client that reaches a listener has full access without credentials")]
+    public static partial void AuthNone(ILogger log);
+
+    [LoggerMessage(601, LogLevel.Warning, "no tokens yet: created the admin token 'admin' in {Path} (mode 0600); read it from there")]
+    public static partial void AdminTokenCreated(ILogger log, string path);
+
+    [LoggerMessage(602, LogLevel.Information, "tokens: {Count} from {Path}")]
+    public static partial void TokensLoaded(ILogger log, int count, string path);
+
+    [LoggerMessage(603, LogLevel.Error, "tokens: {Path} cannot be read, every token is refused until it can: {Error}")]
+    public static partial void TokensUnreadable(ILogger log, string path, string error);
+
+    [LoggerMessage(604, LogLevel.Warning, "token {Name} has an unknown role '{Role}' and is refused")]
+    public static partial void TokenRoleUnknown(ILogger log, string name, string role);
+
+    [LoggerMessage(605, LogLevel.Warning, "tokens: last use not saved to {Path}: {Error}")]
+    public static partial void TokenUseNotSaved(ILogger log, string path, string error);
+
+    [LoggerMessage(610, LogLevel.Information, "audit: {Who} {Method} {Path} -> {Status}")]
+    public static partial void Audit(ILogger log, string who, string method, string path, int status);
 }

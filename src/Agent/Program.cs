@@ -7,6 +7,7 @@ using OcciAgent.Systemd;
 
 try
 {
+    if (args is ["token", ..]) return OcciAgent.Security.TokenCommand.Run(args[1..], Environment.GetEnvironmentVariable, Console.Out);
     var (command, options) = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
     switch (command)
     {

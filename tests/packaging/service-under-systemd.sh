@@ -25,7 +25,8 @@ c() { env -u DBUS_SYSTEM_BUS_ADDRESS nsenter -t "$L" -a --wd=/ "$@"; }
 prop() { c systemctl show -P "$2" "$1"; }
 until_ok() { local end=$((SECONDS + $1)); shift; until "$@"; do ((SECONDS < end)) || return 1; sleep 0.2; done; }
 A=http://127.0.0.1:8080
-http() { c curl -s --max-time 60 "$@"; }
+# The admin token the agent wrote into its state dir at first start (read from the host side).
+http() { c curl -s --max-time 60 -H "Authorization: Bearer $(cat "$croot/var/lib/occi-agent/admin.token" 2>/dev/null)" "$@"; }
 
 echo "== install into the container (/opt/occi-root) and the unit into /etc/systemd/system"
 root=$croot/opt/occi-root

@@ -2,6 +2,8 @@
 # Smoke test of a running occi-agent over HTTP with curl (CI runs it against the native AOT
 # binary, which `dotnet test` cannot exercise: trimming bugs only show there).
 # Usage: tests/smoke/smoke.sh BASE_URL STATE_DIR
+# Requests carry the admin token from STATE_DIR/admin.token; the auth checks at the end use
+# tokens made with `BIN token create` (BIN: env OCCI_AGENT_BIN, default artifacts/aot/occi-agent).
 set -euo pipefail
 base=$1; state=$2
 pass=0; fail=0
@@ -14,8 +16,14 @@ check() { # name, condition command...
 }
 req() { # method path [curl args...]: writes body to $tmp/body, headers to $tmp/hdr, prints status
   local m=$1 p=$2; shift 2
+  curl -sS -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -H "Authorization: Bearer $token" -X "$m" "$base$p" "$@"
+}
+anon() { # method path [curl args...]: like req, without the admin token
+  local m=$1 p=$2; shift 2
   curl -sS -o "$tmp/body" -D "$tmp/hdr" -w '%{http_code}' -X "$m" "$base$p" "$@"
 }
+token=$(cat "$state/admin.token")
+bin=${OCCI_AGENT_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/artifacts/aot/occi-agent}
 hdr() { grep -i "^$1:" "$tmp/hdr" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 has() { grep -q -- "$1" "$tmp/body"; }
 
@@ -67,6 +75,25 @@ check "Accept image/png 406" test "$(req GET /-/ -H 'Accept: image/png')" = 406
 check "DELETE compute" test "$(req DELETE "$cpath")" = 200
 check "DELETE storage" test "$(req DELETE "/storage/$sid")" = 200
 check "  volume removed" test ! -e "$state/volumes/$sid.qcow2"
+
+# Authentication, roles and the browser guards (README "Authentication").
+port=$(sed -n 's#^http://[^:/]*:\([0-9]*\).*#\1#p' <<<"$base")
+check "no credentials 401" test "$(anon GET /-/)" = 401
+check "  both challenges" bash -c "grep -ci '^WWW-Authenticate: Bearer realm=\"occi-agent\"' $tmp/hdr | grep -qx 1 && grep -qi '^WWW-Authenticate: Basic realm=\"occi-agent\"' $tmp/hdr"
+check "wrong token 401" test "$(anon GET /-/ -H 'Authorization: Bearer occi_0000000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')" = 401
+check "Basic with the token as password (1.1 client)" test "$(anon GET /-/ -u "occi:$token" -H 'User-Agent: rOCCI-core/4.3 OCCI/1.1' -H 'Accept: text/occi')" = 200
+reader=$("$bin" token create "smoke-reader-$$" --role reader --state-dir "$state")
+check "token create prints a token" bash -c "[[ '$reader' == occi_* ]]"
+check "reader GET 200" test "$(anon GET /-/ -H "Authorization: Bearer $reader")" = 200
+check "reader POST storage 403" test "$(anon POST /storage/ -H "Authorization: Bearer $reader" -H 'Content-Type: text/plain' --data-binary $'Category: storage; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\nX-OCCI-Attribute: occi.storage.size=1\n')" = 403
+check "token list shows it" bash -c "'$bin' token list --state-dir '$state' | grep -q '^smoke-reader-$$ *reader'"
+"$bin" token revoke "smoke-reader-$$" --state-dir "$state" >/dev/null
+sleep 1
+check "revoked token 401 after a second" test "$(anon GET /-/ -H "Authorization: Bearer $reader")" = 401
+check "rebinding Host 421" test "$(req GET /-/ -H "Host: attacker.example:$port")" = 421
+check "cross-site text/plain form POST 403 with valid Basic" test "$(anon POST /storage/ -u "x:$token" -H 'Origin: http://evil.example' -H 'Content-Type: text/plain' --data-binary $'Category: storage; scheme="http://schemas.ogf.org/occi/infrastructure#"; class="kind"\nX-OCCI-Attribute: occi.storage.size=1\n')" = 403
+check "  no CORS header" bash -c "! grep -qi '^Access-Control-' $tmp/hdr"
+check "token files 0600" bash -c "[[ \"\$(stat -c %a '$state/tokens.json' '$state/admin.token')\" == \$'600\n600' ]]"
 
 echo "smoke: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -17,6 +17,9 @@ ACTION='scheme="http://schemas.ogf.org/occi/infrastructure/compute/action#"'
 OSTPL="scheme=\"${schemebase}infrastructure/os_tpl#\""
 BOOT_TIMEOUT=90 EVENT_TIMEOUT=15 EXIT_TIMEOUT=30
 M='OCCI-TEST-GUEST: '
+# Every request carries the admin token the agent wrote at its first start.
+token=$(cat "$state/admin.token")
+curl() { command curl -H "Authorization: Bearer $token" "$@"; }
 
 tmp=$(mktemp -d)
 cpath=""; vmdir=""; sid=""; waiter=""

@@ -48,6 +48,17 @@ public sealed class AgentOptions
     /// <summary>The slice VM units run in (systemd launcher).</summary>
     public string VmSlice { get; set; } = "occi-vms.slice";
 
+    /// <summary><c>tokens</c> (every request authenticated: a token, or a trusted unix socket
+    /// peer) or <c>none</c> (anonymous full access, warned about at every start).</summary>
+    public string Auth { get; set; } = "tokens";
+    /// <summary>Unix socket peers in this group (and root) are admin without a token.</summary>
+    public string SocketGroup { get; set; } = "occi-agent";
+    /// <summary>Host header values accepted besides loopback names and the listen address
+    /// (<c>name</c> for any port, or <c>name:port</c>).</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+    /// <summary>Web origins (<c>https://console.example.org</c>) whose pages may call the API (CORS).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
     public string DatabasePath => Path.Combine(StateDir, "occi.db");
     public string ImagesDir => Path.Combine(StateDir, "images");
     public string VolumesDir => Path.Combine(StateDir, "volumes");

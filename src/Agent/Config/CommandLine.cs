@@ -4,7 +4,7 @@ using OcciAgent.Occi.Catalog;
 namespace OcciAgent.Config;
 
 /// <summary>What the command line asked for.</summary>
-public enum CommandKind { Run, Help, Version, Check }
+public enum CommandKind { Run, Help, Version, Check, Token }
 
 /// <summary>A bad command line or config: the message goes to stderr, the exit code is 2.</summary>
 public sealed class ConfigException(string message) : Exception(message);
@@ -16,6 +16,8 @@ public static class CommandLine
     public const string Usage = """
         Usage: occi-agent [--listen URL] [--state-dir DIR] [--config FILE]
                occi-agent check [--config FILE] [--state-dir DIR]
+               occi-agent token create NAME [--role reader|operator|admin] | list | revoke NAME
+                          [--config FILE] [--state-dir DIR]
                occi-agent --help | --version
 
         Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities,
@@ -26,8 +28,12 @@ public static class CommandLine
           --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
                             uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
-                            flavours [{name, title, cores, memory}] (env OCCI_AGENT_CONFIG)
+                            flavours [{name, title, cores, memory}], auth (tokens|none), socketGroup,
+                            allowedHosts [...], allowedOrigins [...] (env OCCI_AGENT_CONFIG)
           env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
+          token             manage API tokens in the state dir (the agent may be running; changes
+                            apply within a second): create prints a new token once; list shows
+                            name, role, created, last use; revoke NAME
           check             diagnose this host (QEMU, accelerator, devices, networking, dnsmasq,
                             systemd, D-Bus, state dir); exit 0 only when VMs can run here
           config vmLauncher (auto|systemd|daemon), systemdBus (D-Bus address), vmSlice
@@ -103,6 +109,10 @@ public static class CommandLine
         if (f.VmLauncher is not null) o.VmLauncher = f.VmLauncher;
         if (f.SystemdBus is not null) o.SystemdBus = f.SystemdBus;
         if (f.VmSlice is not null) o.VmSlice = f.VmSlice;
+        if (f.Auth is not null) o.Auth = f.Auth;
+        if (f.SocketGroup is not null) o.SocketGroup = f.SocketGroup;
+        if (f.AllowedHosts is not null) o.AllowedHosts = f.AllowedHosts;
+        if (f.AllowedOrigins is not null) o.AllowedOrigins = f.AllowedOrigins;
         if (f.Flavours is not null)
             o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
@@ -125,6 +135,14 @@ public static class CommandLine
             throw new ConfigException($"dhcpBus '{o.DhcpBus}' must be auto, system, private or a D-Bus address (unix:path=...)");
         if (o.VmLauncher is not ("auto" or "systemd" or "daemon")) throw new ConfigException($"vmLauncher '{o.VmLauncher}' must be auto, systemd or daemon");
         if (Hypervisor.Systemd.UnitNames.CheckSlice(o.VmSlice) is { } sliceProblem) throw new ConfigException("vmSlice: " + sliceProblem);
+        if (o.Auth is not ("tokens" or "none")) throw new ConfigException($"auth '{o.Auth}' must be tokens or none");
+        if (string.IsNullOrWhiteSpace(o.SocketGroup)) throw new ConfigException("socketGroup must name a group");
+        foreach (var h in o.AllowedHosts)
+            if (string.IsNullOrWhiteSpace(h) || h.Contains('/') || h.Contains(' '))
+                throw new ConfigException($"allowedHosts entry '{h}' must be a host name or address, optionally with :port");
+        foreach (var origin in o.AllowedOrigins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var ou) || ou.Scheme is not ("http" or "https") || ou.PathAndQuery != "/")
+                throw new ConfigException($"allowedOrigins entry '{origin}' must be an origin like https://console.example.org");
         foreach (var f in o.Flavours)
         {
             if (Templates.SanitiseTerm(f.Name) != f.Name)

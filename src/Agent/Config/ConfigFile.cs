@@ -26,6 +26,10 @@ public sealed class ConfigFile
     public string? VmLauncher { get; set; }
     public string? SystemdBus { get; set; }
     public string? VmSlice { get; set; }
+    public string? Auth { get; set; }
+    public string? SocketGroup { get; set; }
+    public List<string>? AllowedHosts { get; set; }
+    public List<string>? AllowedOrigins { get; set; }
 }
 
 /// <summary>One resource_tpl flavour: memory in GiB as OCCI counts it (GFD.224 §3.1).</summary>

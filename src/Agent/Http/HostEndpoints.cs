@@ -23,9 +23,7 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service, Netwo
         try
         {
             if (path == "/host") { await HostInfoAsync(http); return true; }
-            var prefix = InfrastructureKinds.Compute.Location!;
-            if (path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith(ConsoleSuffix, StringComparison.Ordinal)
-                && path.Length > prefix.Length + ConsoleSuffix.Length && path.IndexOf('/', prefix.Length) == path.Length - ConsoleSuffix.Length)
+            if (IsConsolePath(path))
             {
                 await ConsoleAsync(http, path[..^ConsoleSuffix.Length]);
                 return true;
@@ -38,6 +36,14 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service, Netwo
             await PlainAsync(http, mapped.Status, mapped.Message + "\n");
             return true;
         }
+    }
+
+    /// <summary><c>/compute/ID/console</c> (AccessPolicy also asks: typing into it is admin-only).</summary>
+    internal static bool IsConsolePath(string path)
+    {
+        var prefix = InfrastructureKinds.Compute.Location!;
+        return path.StartsWith(prefix, StringComparison.Ordinal) && path.EndsWith(ConsoleSuffix, StringComparison.Ordinal)
+            && path.Length > prefix.Length + ConsoleSuffix.Length && path.IndexOf('/', prefix.Length) == path.Length - ConsoleSuffix.Length;
     }
 
     private async Task HostInfoAsync(HttpContext http)

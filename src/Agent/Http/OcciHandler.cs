@@ -12,7 +12,7 @@ namespace OcciAgent.Http;
 /// handler instead of route templates, because collection paths are data, not code.</summary>
 public sealed partial class OcciHandler(EntityService service, MediaTypes media, AgentInfo info, ILogger<OcciHandler> log)
 {
-    private static readonly string[] QueryPaths = ["/-/", "/-", "/.well-known/org/ogf/occi/-/", "/.well-known/org/ogf/occi/-"];
+    internal static readonly string[] QueryPaths = ["/-/", "/-", "/.well-known/org/ogf/occi/-/", "/.well-known/org/ogf/occi/-"];
 
     /// <summary>Per-request state: the chosen renderer and the base URL for absolute locations.</summary>
     private sealed record Call(HttpContext Http, IOcciRenderer Renderer, string BaseUrl, string Path, Dictionary<string, string> Query)

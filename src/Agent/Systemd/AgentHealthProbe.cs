@@ -13,15 +13,16 @@ public sealed class AgentHealthProbe(EntityService service, string? loopbackUrl)
 {
     // Not a valid entity id (EntityService.IsValidId): the store lookup finds nothing and writes nothing.
     private const string NoSuchId = "watchdog probe";
-    private static readonly byte[] Request = "HEAD /host HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray();
-    private const string Success = "HTTP/1.1 2";
+    // The probe holds no credentials: 401 from the access gate shows Kestrel and the request
+    // pipeline answer just as well as a 2xx would (Security/AccessGate.cs).
+    private static readonly string[] Success = ["HTTP/1.1 2", "HTTP/1.1 401"];
 
     public async Task ProbeAsync(CancellationToken ct)
     {
         await service.ApplyHostChangeAsync(NoSuchId, e => e).WaitAsync(ct).ConfigureAwait(false);
         if (loopbackUrl is null) return;
         var statusLine = await HeadHostAsync(new Uri(loopbackUrl), ct).ConfigureAwait(false);
-        if (!statusLine.StartsWith(Success, StringComparison.Ordinal))
+        if (!Success.Any(ok => statusLine.StartsWith(ok, StringComparison.Ordinal)))
             throw new InvalidOperationException($"HEAD {loopbackUrl}/host answered '{statusLine}'");
     }
 
@@ -36,7 +37,9 @@ public sealed class AgentHealthProbe(EntityService service, string? loopbackUrl)
         try
         {
             await socket.ConnectAsync(target, ct).ConfigureAwait(false);
-            await socket.SendAsync(Request, SocketFlags.None, ct).ConfigureAwait(false);
+            // Host is the address probed, a loopback name the browser guard accepts.
+            var request = Encoding.ASCII.GetBytes($"HEAD /host HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: close\r\n\r\n");
+            await socket.SendAsync(request, SocketFlags.None, ct).ConfigureAwait(false);
             var buffer = new byte[256];
             var length = 0;
             while (length < buffer.Length)

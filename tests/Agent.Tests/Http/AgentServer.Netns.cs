@@ -57,6 +57,33 @@ public sealed partial class AgentServer
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        BaseUrl = "http://agent.test";
+        Client = UnixSocketClient(SocketPath, BaseUrl, TimeSpan.FromSeconds(60));
+        // As root on the socket the agent would admit us by SO_PEERCRED; the token keeps the
+        // same credentials on every path (and is there once the agent has written it).
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the agent exited with {_process.ExitCode}:\n{await File.ReadAllTextAsync(LogPath)}");
+            try
+            {
+                if ((await Client.GetAsync("/-/")).IsSuccessStatusCode)
+                {
+                    UseAdminToken(Client);
+                    return;
+                }
+            }
+            catch (HttpRequestException) { }
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+                throw new TimeoutException($"the agent did not serve within 30 s:\n{await File.ReadAllTextAsync(LogPath)}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>An HTTP client whose every connection goes to the unix socket at <paramref name="path"/>.</summary>
+    public static HttpClient UnixSocketClient(string path, string baseUrl, TimeSpan timeout)
+    {
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>
@@ -64,7 +91,7 @@ public sealed partial class AgentServer
                 var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                 try
                 {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), ct);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch
@@ -74,22 +101,7 @@ public sealed partial class AgentServer
                 }
             },
         };
-        BaseUrl = "http://agent.test";
-        Client = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"the agent exited with {_process.ExitCode}:\n{await File.ReadAllTextAsync(LogPath)}");
-            try
-            {
-                if ((await Client.GetAsync("/-/")).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            if (watch.Elapsed > TimeSpan.FromSeconds(30))
-                throw new TimeoutException($"the agent did not serve within 30 s:\n{await File.ReadAllTextAsync(LogPath)}");
-            await Task.Delay(20);
-        }
+        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = timeout };
     }
 
     /// <summary>SIGTERM, like systemd stopping the service; the VMs keep running.</summary>

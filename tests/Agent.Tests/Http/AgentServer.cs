@@ -51,9 +51,32 @@ public sealed partial class AgentServer : IAsyncDisposable
         _app = AgentHost.Build(Options, l => l.SetMinimumLevel(LogLevel.Warning));
         await AgentHost.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
-        BaseUrl = _app.Urls.First().TrimEnd('/');
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (Options.Listen.StartsWith("http://unix:", StringComparison.Ordinal))
+        {
+            BaseUrl = "http://agent.test";
+            Client = UnixSocketClient(Options.Listen["http://unix:".Length..], BaseUrl, TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            BaseUrl = _app.Urls.First().TrimEnd('/');
+            Client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        }
+        UseAdminToken(Client);
     }
+
+    /// <summary>The token the agent wrote at its first start (null with <c>auth: "none"</c>).</summary>
+    public string? AdminToken => File.Exists(AdminTokenPath) ? File.ReadAllText(AdminTokenPath).Trim() : null;
+
+    public string AdminTokenPath => Path.Combine(StateDir, "admin.token");
+
+    /// <summary>Every test speaks with credentials: the admin token, when there is one.</summary>
+    public void UseAdminToken(HttpClient client)
+    {
+        if (AdminToken is { } token) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>A client of this agent with no credentials (auth tests add their own).</summary>
+    public HttpClient NewClient() => new() { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
 
     public async Task StopAsync()
     {

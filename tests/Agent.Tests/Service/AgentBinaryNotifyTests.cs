@@ -25,6 +25,8 @@ public partial class AgentBinaryNotifyTests
         var url = ServingUrl().Match(ready!).Groups[1].Value;
         using (var http = new HttpClient())
         {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+                File.ReadAllText(Path.Combine(agent.StateDir, "admin.token")).Trim());
             var r = await http.GetAsync(url + "/-/");
             Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode);
         }
