@@ -14,7 +14,7 @@ public sealed class CommandLineTests : IDisposable
     {
         var (cmd, o) = CommandLine.Parse([], Env());
         Assert.Equal(CommandKind.Run, cmd);
-        Assert.Equal("http://127.0.0.1:8080", o.Listen);
+        Assert.Equal(["http://127.0.0.1:8080"], o.Listen);
         Assert.Equal("./var", o.StateDir);
         Assert.Equal(["tiny", "small", "medium", "large"], o.Flavours.Select(f => f.Name));
     }
@@ -25,14 +25,14 @@ public sealed class CommandLineTests : IDisposable
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "listen": "http://127.0.0.1:1", "stateDir": "/from/file", "maxPageSize": 7, "flavours": [{"name":"edge","cores":2,"memory":1.5}] }""");
         var (_, fromFile) = CommandLine.Parse(["--config", file], Env());
-        Assert.Equal("http://127.0.0.1:1", fromFile.Listen);
+        Assert.Equal(["http://127.0.0.1:1"], fromFile.Listen);
         Assert.Equal(7, fromFile.MaxPageSize);
         Assert.Equal("edge", Assert.Single(fromFile.Flavours).Name);
         var (_, fromEnv) = CommandLine.Parse([$"--config={file}"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
         Assert.Equal("/from/env", fromEnv.StateDir);
         var (_, fromFlag) = CommandLine.Parse(["--config", file, "--state-dir", "/from/flag", "--listen", "http://[::1]:9"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
         Assert.Equal("/from/flag", fromFlag.StateDir);
-        Assert.Equal("http://[::1]:9", fromFlag.Listen);
+        Assert.Equal(["http://[::1]:9"], fromFlag.Listen);
     }
 
     [Theory]
