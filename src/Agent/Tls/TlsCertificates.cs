@@ -93,14 +93,16 @@ public sealed class TlsCertificates : IDisposable
                 var next = ServerCertificate.Load(CertificatePath, KeyPath);
                 _seen = stamp;
                 _lastError = null;
-                if (next.Fingerprint == _current?.Fingerprint)
+                var changed = next.Fingerprint != _current?.Fingerprint;
+                // SIGHUP always says what is served now, even when the poll was quicker.
+                if ((changed || force) && _log is not null) Log.TlsReloaded(_log, why, next.CertificatePath, next.Fingerprint, next.Pin);
+                if (!changed)
                 {
                     next.Dispose();
                     return false;
                 }
                 // The old one is not disposed: a handshake may be using its context right now.
                 _current = next;
-                if (_log is not null) Log.TlsReloaded(_log, why, next.CertificatePath, next.Fingerprint, next.Pin);
                 return true;
             }
             catch (TlsCertificateException e)
