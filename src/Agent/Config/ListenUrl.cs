@@ -33,6 +33,8 @@ public sealed record ListenUrl(string Url, bool Https, IPAddress? Address, bool 
                 throw new ConfigException($"listen '{url}': the socket path must be absolute (http://unix:/PATH)");
             return new ListenUrl(url, https, null, false, false, 0, b.UnixPipePath);
         }
+        if (url.Contains("://unix:", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException($"listen '{url}': a unix socket is written {b.Scheme}://unix:/PATH with an absolute PATH");
         if (b.IsNamedPipe) throw new ConfigException($"listen '{url}': named pipes are not supported");
         if (b.PathBase.Length > 0) throw new ConfigException($"listen '{url}' must not have a path");
         if (!url.AsSpan(url.IndexOf("://", StringComparison.Ordinal) + 3).Contains(':') || b.Port is < 0 or > 65535)
