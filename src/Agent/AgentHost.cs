@@ -13,6 +13,7 @@ using OcciAgent.Security;
 using OcciAgent.Services;
 using OcciAgent.Storage;
 using OcciAgent.Store;
+using OcciAgent.Tls;
 
 namespace OcciAgent;
 
@@ -27,10 +28,14 @@ public static class AgentHost
     {
         Directory.CreateDirectory(options.ImagesDir);
         Directory.CreateDirectory(options.VolumesDir);
-        var builder = WebApplication.CreateSlimBuilder([]);
-        builder.WebHost.UseUrls(options.Listen);
+        var tls = TlsCertificates.ForListeners(options);
+        // The empty builder reads no appsettings.json, no ASPNETCORE_*/DOTNET_* variables and no
+        // Kestrel section: the agent listens where its own settings say, and nowhere else.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
+            Listeners.Configure(k, options, tls);
             // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92).
             k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
             k.Limits.MaxRequestHeaderCount = 2000;
@@ -41,13 +46,21 @@ public static class AgentHost
         });
         Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
         // One journal line per request would drown the agent's own records; failures are logged by the agent (5xx).
+        builder.Logging.SetMinimumLevel(LogLevel.Information); // what the default builders read from appsettings.json
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A listener that cannot be bound is reported by Program in one line, not as a stack trace
+        // from Kestrel ("Unable to start Kestrel", critical) and the host ("Hosting failed to start",
+        // error). The host runs no other service whose errors these would hide; any other start or
+        // stop failure still ends the process with its exception.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level is >= LogLevel.Warning and < LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging?.Invoke(builder.Logging);
 
         var catalog = new OcciCatalog(options.SchemeBase);
         catalog.SetFlavours(options.Flavours.Select(f => Templates.ResourceTemplate(options.SchemeBase, f)));
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(tls);
         services.AddSingleton(catalog);
         services.AddSingleton<IEntityStore>(_ => new LiteDbEntityStore(options.DatabasePath));
         services.AddSingleton(_ => new QemuImg(options.QemuImg));

@@ -4,7 +4,12 @@ using OcciAgent.Config;
 using OcciAgent.Services;
 using OcciAgent.Store;
 using OcciAgent.Systemd;
+using OcciAgent.Tls;
 
+// Before anything is written: every file, directory and socket the agent and its children (QEMU,
+// qemu-img, dnsmasq) make is private unless opened on purpose (README "Files and their modes").
+PosixAccess.SetPrivateUmask();
+AgentOptions? started = null;
 try
 {
     if (args is ["token", ..]) return OcciAgent.Security.TokenCommand.Run(args[1..], Environment.GetEnvironmentVariable, Console.Out);
@@ -22,16 +27,23 @@ try
     }
     // Before any child process starts: QEMU and dnsmasq must not inherit NOTIFY_SOCKET.
     using var notifier = SdNotifier.FromEnvironment();
-    Directory.CreateDirectory(options.StateDir);
+    StateDirModes.Apply(options);
     using var stateLock = StateDirLock.Acquire(options.StateDir);
+    started = options;
     await using var app = AgentHost.Build(options);
     await AgentHost.PrepareAsync(app, CancellationToken.None);
     var log = app.Services.GetRequiredService<ILogger<Program>>();
+    foreach (var open in options.Listen.Select(ListenUrl.Parse).Where(u => u.IsInsecureRemote)) Log.InsecureRemote(log, open.Url);
+    using var tls = app.Services.GetRequiredService<TlsCertificates>();
+    if (tls.Generated) Log.TlsGenerated(log, tls.CertificatePath!);
+    if (tls.Current is { } cert) Log.TlsCertificate(log, cert.CertificatePath, cert.Fingerprint, cert.Pin);
     app.Lifetime.ApplicationStopping.Register(() =>
     {
         if (notifier.Stopping("stopping; VMs keep running")) Log.NotifiedStopping(log);
     });
     await app.StartAsync();
+    OcciAgent.Http.Listeners.GrantSocketGroup(options, log);
+    tls.Watch(log);
     Log.Started(log, AgentHost.Version, string.Join(", ", app.Urls), Path.GetFullPath(options.StateDir));
     // READY=1 only now: Kestrel listens and the start-up reconcile is done (PrepareAsync).
     var status = $"serving {string.Join(", ", app.Urls)}, state dir {Path.GetFullPath(options.StateDir)}";
@@ -46,8 +58,18 @@ try
 catch (ConfigException e)
 {
     Console.Error.WriteLine($"occi-agent: {e.Message}");
-    Console.Error.WriteLine("Try 'occi-agent --help'.");
+    if (e.ShowUsage) Console.Error.WriteLine("Try 'occi-agent --help'.");
     return 2;
+}
+catch (TlsCertificateException e)
+{
+    Console.Error.WriteLine($"occi-agent: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (started is not null && OcciAgent.Http.Listeners.DescribeBindFailure(e, started) is { } line)
+{
+    Console.Error.WriteLine($"occi-agent: {line}");
+    return 1;
 }
 catch (StateDirLockedException e)
 {

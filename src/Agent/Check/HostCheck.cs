@@ -24,6 +24,7 @@ public static class HostCheck
         }
         await Section(QemuChecks.RunAsync(options, ct)).ConfigureAwait(false);
         await Section(Task.FromResult(StateDirChecks.Run(options))).ConfigureAwait(false);
+        await Section(Task.FromResult(ListenerChecks.Run(options))).ConfigureAwait(false);
         await Section(NetChecks.RunAsync(options, ct)).ConfigureAwait(false);
         await Section(ServiceChecks.RunAsync(options, ct)).ConfigureAwait(false);
 

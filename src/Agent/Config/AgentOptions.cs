@@ -6,7 +6,19 @@ namespace OcciAgent.Config;
 /// state dir under the working directory; a packaged install points them at /etc and /var/lib.</summary>
 public sealed class AgentOptions
 {
-    public string Listen { get; set; } = "http://127.0.0.1:8080";
+    /// <summary>Where to serve: http:// and https:// URLs on an IP address, localhost or * (all
+    /// addresses), and http://unix:/PATH sockets; all at once (README "Listeners and TLS").</summary>
+    public List<string> Listen { get; set; } = ["http://127.0.0.1:8080"];
+    /// <summary>PEM certificate (with its chain) for https listeners; null: a self-signed one in
+    /// <see cref="TlsDir"/>, generated at first start.</summary>
+    public string? TlsCertificate { get; set; }
+    /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
+    public string? TlsKey { get; set; }
+    /// <summary>Plain http on an address other hosts can reach is refused unless this is set.</summary>
+    public bool AllowInsecureRemote { get; set; }
+    /// <summary>Group that may connect to the agent's unix sockets (mode 0660); when no such group
+    /// exists the sockets stay owner-only.</summary>
+    public string SocketGroup { get; set; } = "occi-agent";
     public string StateDir { get; set; } = "./var";
     /// <summary>Provider scheme prefix for templates (digest §2.8): provider-owned, never under
     /// http://schemas.ogf.org/occi/ (S3).</summary>
@@ -64,6 +76,7 @@ public sealed class AgentOptions
     public string VolumesDir => Path.Combine(StateDir, "volumes");
     public string VmsDir => Path.Combine(StateDir, "vms");
     public string NetDir => Path.Combine(StateDir, "net");
+    public string TlsDir => Path.Combine(StateDir, "tls");
 
     private static string SafeHost()
     {

@@ -7,14 +7,18 @@ namespace OcciAgent.Config;
 public enum CommandKind { Run, Help, Version, Check, Token }
 
 /// <summary>A bad command line or config: the message goes to stderr, the exit code is 2.</summary>
-public sealed class ConfigException(string message) : Exception(message);
+public sealed class ConfigException(string message, bool showUsage = true) : Exception(message)
+{
+    /// <summary>False when the usage text would not help (a policy refusal, not a typo).</summary>
+    public bool ShowUsage { get; } = showUsage;
+}
 
 /// <summary><c>occi-agent [--listen URL] [--state-dir DIR] [--config FILE]</c>. Precedence:
 /// defaults &lt; config file &lt; environment (OCCI_AGENT_*) &lt; command line.</summary>
 public static class CommandLine
 {
     public const string Usage = """
-        Usage: occi-agent [--listen URL] [--state-dir DIR] [--config FILE]
+        Usage: occi-agent [--listen URL]... [--state-dir DIR] [--config FILE]
                occi-agent check [--config FILE] [--state-dir DIR]
                occi-agent token create NAME [--role reader|operator|admin] | list | revoke NAME
                           [--config FILE] [--state-dir DIR]
@@ -23,12 +27,14 @@ public static class CommandLine
         Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities,
         images and volumes in DIR (default ./var: occi.db, images/, volumes/).
 
-          --listen URL      where to listen (env OCCI_AGENT_LISTEN)
+          --listen URL      where to listen; repeat for several listeners: http://IP:PORT,
+                            https://IP:PORT, http://unix:/PATH (env OCCI_AGENT_LISTEN, comma-separated)
           --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
           --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
                             uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
-                            flavours [{name, title, cores, memory}], auth (tokens|none), socketGroup,
+                            flavours [{name, title, cores, memory}], tls {certificate, key},
+                            allowInsecureRemote, auth (tokens|none), socketGroup,
                             allowedHosts [...], allowedOrigins [...] (env OCCI_AGENT_CONFIG)
           env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
           token             manage API tokens in the state dir (the agent may be running; changes
@@ -44,7 +50,8 @@ public static class CommandLine
 
     public static (CommandKind, AgentOptions) Parse(string[] args, Func<string, string?> env)
     {
-        string? listen = null, stateDir = null, config = env("OCCI_AGENT_CONFIG");
+        List<string> listen = [];
+        string? stateDir = null, config = env("OCCI_AGENT_CONFIG");
         var command = args is ["check", ..] ? CommandKind.Check : CommandKind.Run;
         for (var i = command == CommandKind.Check ? 1 : 0; i < args.Length; i++)
         {
@@ -55,7 +62,7 @@ public static class CommandLine
             {
                 case "--help" or "-h": return (CommandKind.Help, new AgentOptions());
                 case "--version": return (CommandKind.Version, new AgentOptions());
-                case "--listen": listen = inline ?? Value(); break;
+                case "--listen": listen.Add(inline ?? Value()); break;
                 case "--state-dir": stateDir = inline ?? Value(); break;
                 case "--config": config = inline ?? Value(); break;
                 default: throw new ConfigException($"unknown argument '{args[i]}'");
@@ -63,7 +70,9 @@ public static class CommandLine
         }
         var o = new AgentOptions();
         if (config is not null) ApplyFile(o, config);
-        o.Listen = listen ?? env("OCCI_AGENT_LISTEN") ?? o.Listen;
+        if (listen.Count > 0) o.Listen = listen;
+        else if (env("OCCI_AGENT_LISTEN") is { Length: > 0 } fromEnv)
+            o.Listen = [.. fromEnv.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
         o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
         o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
         o.Uplink = env("OCCI_AGENT_UPLINK") is { Length: > 0 } up ? up : o.Uplink;
@@ -91,6 +100,10 @@ public static class CommandLine
             throw new ConfigException($"config file {path} is not valid: {e.Message}");
         }
         if (f.Listen is not null) o.Listen = f.Listen;
+        if (f.Tls?.Certificate is not null) o.TlsCertificate = f.Tls.Certificate;
+        if (f.Tls?.Key is not null) o.TlsKey = f.Tls.Key;
+        if (f.AllowInsecureRemote is { } insecure) o.AllowInsecureRemote = insecure;
+        if (f.SocketGroup is not null) o.SocketGroup = f.SocketGroup;
         if (f.StateDir is not null) o.StateDir = f.StateDir;
         if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
         if (f.MaxPageSize is { } m) o.MaxPageSize = m;
@@ -118,10 +131,21 @@ public static class CommandLine
                 x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
     }
 
+    private static void ValidateListeners(AgentOptions o)
+    {
+        if (o.Listen.Count == 0) throw new ConfigException("listen is empty: give at least one URL");
+        var urls = o.Listen.Select(ListenUrl.Parse).ToList();
+        if (urls.Select(u => u.IsUnix ? u.UnixPath : $"{u.Address}|{u.Localhost}|{u.Port}").Distinct().Count() != urls.Count)
+            throw new ConfigException($"listen names the same address twice: {string.Join(", ", o.Listen)}");
+        if ((o.TlsCertificate is null) != (o.TlsKey is null))
+            throw new ConfigException("tls needs both certificate and key (PEM files), or neither for a generated self-signed certificate");
+        if (!o.AllowInsecureRemote && urls.FirstOrDefault(u => u.IsInsecureRemote) is { } open)
+            throw new ConfigException($"listen {open.Url}: plain http on an address other hosts can reach is refused; use https://, a loopback address or a unix socket, or set \"allowInsecureRemote\": true in the config", showUsage: false);
+    }
+
     private static void Validate(AgentOptions o)
     {
-        if (!Uri.TryCreate(o.Listen, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https"))
-            throw new ConfigException($"listen '{o.Listen}' is not an http:// or https:// URL");
+        ValidateListeners(o);
         if (string.IsNullOrWhiteSpace(o.StateDir)) throw new ConfigException("the state dir is empty");
         if (!o.SchemeBase.EndsWith('/') || !Uri.TryCreate(o.SchemeBase, UriKind.Absolute, out _) || o.SchemeBase.StartsWith("http://schemas.ogf.org/occi/"))
             throw new ConfigException($"schemeBase '{o.SchemeBase}' must be an absolute URL ending in '/' outside http://schemas.ogf.org/occi/");

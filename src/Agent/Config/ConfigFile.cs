@@ -6,7 +6,12 @@ namespace OcciAgent.Config;
 /// <summary>The JSON config file (<c>--config FILE</c>); every member is optional.</summary>
 public sealed class ConfigFile
 {
-    public string? Listen { get; set; }
+    /// <summary>One URL or a list of them.</summary>
+    [JsonConverter(typeof(StringOrListConverter))]
+    public List<string>? Listen { get; set; }
+    public TlsConfig? Tls { get; set; }
+    public bool? AllowInsecureRemote { get; set; }
+    public string? SocketGroup { get; set; }
     public string? StateDir { get; set; }
     public string? SchemeBase { get; set; }
     public int? MaxPageSize { get; set; }
@@ -30,6 +35,34 @@ public sealed class ConfigFile
     public string? SocketGroup { get; set; }
     public List<string>? AllowedHosts { get; set; }
     public List<string>? AllowedOrigins { get; set; }
+}
+
+/// <summary>The <c>tls</c> object: the server certificate for https listeners.</summary>
+public sealed class TlsConfig
+{
+    public string? Certificate { get; set; }
+    public string? Key { get; set; }
+}
+
+/// <summary>A JSON string or an array of strings (source-generated contexts call it without reflection).</summary>
+public sealed class StringOrListConverter : JsonConverter<List<string>>
+{
+    public override List<string> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String) return [reader.GetString()!];
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected a string or an array of strings");
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            list.Add(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("expected a string in the array"));
+        return list;
+    }
+
+    public override void Write(Utf8JsonWriter writer, List<string> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var v in value) writer.WriteStringValue(v);
+        writer.WriteEndArray();
+    }
 }
 
 /// <summary>One resource_tpl flavour: memory in GiB as OCCI counts it (GFD.224 §3.1).</summary>

@@ -13,7 +13,7 @@ namespace OcciAgent.Http;
 /// <c>GET|POST /compute/ID/console</c> reads a VM's serial log or types into it (item 7).
 /// Neither path can be an OCCI location: entities live one level under a kind location, and
 /// collections end with '/'.</summary>
-public sealed class HostEndpoints(ComputeHost host, EntityService service, Networks.NetworkHost networks)
+public sealed class HostEndpoints(ComputeHost host, EntityService service, Networks.NetworkHost networks, Tls.TlsCertificates tls)
 {
     private const string ConsoleSuffix = "/console";
 
@@ -64,6 +64,9 @@ public sealed class HostEndpoints(ComputeHost host, EntityService service, Netwo
             ("vms.problem", q?.Problem),
             ("vms.running", vms.Count(s => s.Phase is VmPhase.Running or VmPhase.Paused).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("dhcp", networks.Dhcp.BusDescription),
+            // What a client pins (README "Listeners and TLS"); null without an https listener.
+            ("tls.fingerprint", tls.Current?.Fingerprint),
+            ("tls.pin", tls.Current?.Pin),
         };
         if (http.Request.Headers.Accept.ToString().Contains("json", StringComparison.OrdinalIgnoreCase))
         {

@@ -49,6 +49,9 @@ public sealed class SystemdLauncher : IVmLauncher, IAsyncDisposable
         var dir = Path.GetDirectoryName(spec.Paths.QmpSocket)!;
         var output = Path.Combine(dir, OutputFileName);
         var outputStart = File.Exists(output) ? new FileInfo(output).Length : 0;
+        // Made here, owner-only: systemd would open a missing file with its own, wider, mode.
+        if (!File.Exists(output) && !OperatingSystem.IsWindows())
+            new FileStream(output, new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose();
         var definition = new TransientUnit($"OCCI compute {spec.Id} ({Printable(spec.Name)})", _slice, _qemuPath, [_qemuPath, .. args], output, dir);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -33,6 +33,9 @@ public sealed record TransientUnit(
         // A VM that ended leaves no unit behind, so its name is free for the next start.
         Str(ref w, "CollectMode", "inactive-or-failed");
         Str(ref w, "StandardInput", "null");
+        // What QEMU creates (QMP and monitor sockets, console log, pid file) is owner-only, as
+        // under the agent's own umask; a transient unit would otherwise get systemd's 0022.
+        w.WriteStructureStart(); w.WriteString("UMask"); w.WriteVariantUInt32(0b000_111_111);
         Str(ref w, "StandardOutputFileToAppend", OutputFile);
         Str(ref w, "StandardErrorFileToAppend", OutputFile);
         if (WorkingDirectory is not null) Str(ref w, "WorkingDirectory", WorkingDirectory);

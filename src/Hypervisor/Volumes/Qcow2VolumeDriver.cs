@@ -15,9 +15,8 @@ public sealed partial class Qcow2VolumeDriver : IVolumeDriver
     /// <c>qemu-img resize</c> refuses anything else, so we refuse up front for both.</summary>
     private const long SectorSize = 512;
 
-    // Same mode qemu-img's file driver uses when it creates an image itself (block/file-posix.c).
-    private const UnixFileMode ImageFileMode =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    // Owner-only: volumes hold guest data; QEMU runs as the agent's user and needs nothing more.
+    private const UnixFileMode ImageFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly QemuImg _qemuImg;
 

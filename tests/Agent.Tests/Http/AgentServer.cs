@@ -26,7 +26,7 @@ public sealed partial class AgentServer : IAsyncDisposable
     private AgentServer(string stateDir)
     {
         StateDir = stateDir;
-        Options = new AgentOptions { Listen = "http://127.0.0.1:0", StateDir = stateDir, SchemeBase = "http://node.test/occi/" };
+        Options = new AgentOptions { Listen = ["http://127.0.0.1:0"], StateDir = stateDir, SchemeBase = "http://node.test/occi/" };
     }
 
     public static async Task<AgentServer> StartAsync(string? stateDir = null, Action<AgentServer>? beforeStart = null)

@@ -23,10 +23,15 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public static string AgentDll => Path.Combine(AppContext.BaseDirectory, "occi-agent.dll");
 
-    public static AgentProcess Start(IDictionary<string, string?> env, params string[] args)
+    public static AgentProcess Start(IDictionary<string, string?> env, params string[] args) => StartIn(null, null, env, args);
+
+    /// <summary>Starts in <paramref name="workingDirectory"/> (null: the test's) on
+    /// <paramref name="stateDir"/> (null: a new temporary one).</summary>
+    public static AgentProcess StartIn(string? workingDirectory, string? stateDir, IDictionary<string, string?> env, params string[] args)
     {
-        var stateDir = Path.Combine(Path.GetTempPath(), "occi-agent-proc-" + Guid.NewGuid().ToString("N")[..12]);
+        stateDir ??= Path.Combine(Path.GetTempPath(), "occi-agent-proc-" + Guid.NewGuid().ToString("N")[..12]);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(AgentDll);
         foreach (var arg in args) psi.ArgumentList.Add(arg);
         psi.ArgumentList.Add("--state-dir");
@@ -44,6 +49,28 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code once it ended by itself within <paramref name="timeout"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected streams
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until stdout holds <paramref name="text"/> (e.g. "[100]": serving).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var end = DateTime.UtcNow + timeout;
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > end)
+                throw new TimeoutException($"no '{text}' in the agent's output (exited: {_process.HasExited});\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            await Task.Delay(50);
+        }
+    }
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
     /// <summary>SIGTERM, as <c>systemctl stop</c> sends; the exit code once it ended.</summary>

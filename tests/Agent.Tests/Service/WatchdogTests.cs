@@ -79,7 +79,7 @@ public class WatchdogTests
         {
             using (var stateLock = StateDirLock.Acquire(dir))
             {
-                var options = new AgentOptions { Listen = "http://127.0.0.1:0", StateDir = dir, SchemeBase = "http://node.test/occi/" };
+                var options = new AgentOptions { Listen = ["http://127.0.0.1:0"], StateDir = dir, SchemeBase = "http://node.test/occi/" };
                 await using var app = AgentHost.Build(options, l => l.SetMinimumLevel(LogLevel.Warning));
                 await AgentHost.PrepareAsync(app, CancellationToken.None);
                 await app.StartAsync();

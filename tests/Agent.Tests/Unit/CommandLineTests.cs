@@ -14,7 +14,7 @@ public sealed class CommandLineTests : IDisposable
     {
         var (cmd, o) = CommandLine.Parse([], Env());
         Assert.Equal(CommandKind.Run, cmd);
-        Assert.Equal("http://127.0.0.1:8080", o.Listen);
+        Assert.Equal(["http://127.0.0.1:8080"], o.Listen);
         Assert.Equal("./var", o.StateDir);
         Assert.Equal(["tiny", "small", "medium", "large"], o.Flavours.Select(f => f.Name));
     }
@@ -25,14 +25,14 @@ public sealed class CommandLineTests : IDisposable
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "listen": "http://127.0.0.1:1", "stateDir": "/from/file", "maxPageSize": 7, "flavours": [{"name":"edge","cores":2,"memory":1.5}] }""");
         var (_, fromFile) = CommandLine.Parse(["--config", file], Env());
-        Assert.Equal("http://127.0.0.1:1", fromFile.Listen);
+        Assert.Equal(["http://127.0.0.1:1"], fromFile.Listen);
         Assert.Equal(7, fromFile.MaxPageSize);
         Assert.Equal("edge", Assert.Single(fromFile.Flavours).Name);
         var (_, fromEnv) = CommandLine.Parse([$"--config={file}"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
         Assert.Equal("/from/env", fromEnv.StateDir);
         var (_, fromFlag) = CommandLine.Parse(["--config", file, "--state-dir", "/from/flag", "--listen", "http://[::1]:9"], Env(("OCCI_AGENT_STATE_DIR", "/from/env")));
         Assert.Equal("/from/flag", fromFlag.StateDir);
-        Assert.Equal("http://[::1]:9", fromFlag.Listen);
+        Assert.Equal(["http://[::1]:9"], fromFlag.Listen);
     }
 
     [Theory]
@@ -84,5 +84,66 @@ public sealed class CommandLineTests : IDisposable
     {
         Assert.Equal(CommandKind.Help, CommandLine.Parse(["--help"], Env()).Item1);
         Assert.Equal(CommandKind.Version, CommandLine.Parse(["--version"], Env()).Item1);
+    }
+
+    [Fact]
+    public void Parse_Listen_IsAListFromFileFlagsOrEnvironment()
+    {
+        var file = Path.Combine(_dir, "l.json");
+        File.WriteAllText(file, """{ "listen": ["http://127.0.0.1:1", "https://0.0.0.0:2", "http://unix:/run/x.sock"], "tls": { "certificate": "/c.pem", "key": "/k.pem" } }""");
+        var (_, fromFile) = CommandLine.Parse(["--config", file], Env());
+        Assert.Equal(["http://127.0.0.1:1", "https://0.0.0.0:2", "http://unix:/run/x.sock"], fromFile.Listen);
+        Assert.Equal(("/c.pem", "/k.pem"), (fromFile.TlsCertificate, fromFile.TlsKey));
+        var (_, fromEnv) = CommandLine.Parse(["--config", file], Env(("OCCI_AGENT_LISTEN", "http://127.0.0.1:3, https://[::]:4")));
+        Assert.Equal(["http://127.0.0.1:3", "https://[::]:4"], fromEnv.Listen);
+        var (_, fromFlags) = CommandLine.Parse(["--config", file, "--listen", "http://[::1]:5", "--listen=https://*:6"], Env(("OCCI_AGENT_LISTEN", "http://127.0.0.1:3")));
+        Assert.Equal(["http://[::1]:5", "https://*:6"], fromFlags.Listen);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080")]
+    [InlineData("http://192.0.2.1:80")]
+    [InlineData("http://[::]:80")]
+    [InlineData("http://*:80")]
+    [InlineData("http://[2001:db8::1]:80")]
+    public void Parse_PlainHttpOnANetworkAddress_IsRefusedUnlessAllowed(string url)
+    {
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--listen", "http://127.0.0.1:1", "--listen", url], Env()));
+        Assert.Contains(url, e.Message);
+        Assert.Contains("allowInsecureRemote", e.Message);
+        Assert.False(e.ShowUsage);
+        var file = Path.Combine(_dir, "open.json");
+        File.WriteAllText(file, """{ "allowInsecureRemote": true }""");
+        Assert.True(CommandLine.Parse(["--config", file, "--listen", url], Env()).Item2.AllowInsecureRemote);
+    }
+
+    [Theory]
+    [InlineData("https://0.0.0.0:8443")]
+    [InlineData("https://192.0.2.1:443")]
+    [InlineData("http://127.0.0.2:80")]
+    [InlineData("http://[::1]:80")]
+    [InlineData("http://localhost:80")]
+    [InlineData("http://unix:/run/occi-agent/occi.sock")]
+    public void Parse_LocalOrTlsListeners_AreAccepted(string url) =>
+        Assert.Equal([url], CommandLine.Parse(["--listen", url], Env()).Item2.Listen);
+
+    [Theory]
+    [InlineData("http://node.example:80", "IP address")]
+    [InlineData("http://127.0.0.1", "port")]
+    [InlineData("http://127.0.0.1:80/base", "path")]
+    [InlineData("http://unix:relative.sock", "absolute")]
+    [InlineData("http://localhost:0", "port 0")]
+    public void Parse_BadListenUrls_NameTheProblem(string url, string fragment)
+    {
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--listen", url], Env()));
+        Assert.Contains(fragment, e.Message);
+    }
+
+    [Fact]
+    public void Parse_TlsNeedsBothFiles()
+    {
+        var file = Path.Combine(_dir, "tls.json");
+        File.WriteAllText(file, """{ "tls": { "certificate": "/c.pem" } }""");
+        Assert.Contains("both", Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", file], Env())).Message);
     }
 }
