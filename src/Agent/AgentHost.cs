@@ -30,12 +30,18 @@ public static class AgentHost
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92).
-            k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
-            k.Limits.MaxRequestHeaderCount = 2000;
-            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92);
+            // beyond these bounds Kestrel answers 431 (README "Limits").
+            k.Limits.MaxRequestHeadersTotalSize = RequestLimits.MaxHeaderBytes;
+            k.Limits.MaxRequestHeaderCount = RequestLimits.MaxHeaderCount;
+            // RequestReader refuses a larger body itself with a message naming the setting;
+            // Kestrel's bound is the backstop for bodies nobody reads.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             // Titles and messages may be non-ASCII; header values are UTF-8 on both sides.
-            k.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Content-Length keeps Kestrel's default (ASCII) parsing: its UTF-8 path decodes into a
+            // 20-character buffer and drops the connection, unanswered, on a longer value; the
+            // default path answers 400.
+            k.RequestHeaderEncodingSelector = name => name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? null : Encoding.UTF8;
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
@@ -47,6 +53,7 @@ public static class AgentHost
         catalog.SetFlavours(options.Flavours.Select(f => Templates.ResourceTemplate(options.SchemeBase, f)));
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(new RequestLimits(options));
         services.AddSingleton(catalog);
         services.AddSingleton<IEntityStore>(_ => new LiteDbEntityStore(options.DatabasePath));
         services.AddSingleton(_ => new QemuImg(options.QemuImg));
