@@ -73,6 +73,7 @@ public static class AgentHost
         services.AddSingleton<EntityService>();
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
+        services.AddSingleton<MemoryTrim>();
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
 

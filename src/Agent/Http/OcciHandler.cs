@@ -11,7 +11,7 @@ namespace OcciAgent.Http;
 /// <summary>Serves the whole OCCI URL space (GFD.223 §4): query interface, root, kind and mixin
 /// collections (including user mixin locations chosen at run time), entities. One catch-all
 /// handler instead of route templates, because collection paths are data, not code.</summary>
-public sealed partial class OcciHandler(EntityService service, MediaTypes media, AgentInfo info, RequestLimits limits, ILogger<OcciHandler> log)
+public sealed partial class OcciHandler(EntityService service, MediaTypes media, AgentInfo info, RequestLimits limits, MemoryTrim trim, ILogger<OcciHandler> log)
 {
     private static readonly string[] QueryPaths = ["/-/", "/-", "/.well-known/org/ogf/occi/-/", "/.well-known/org/ogf/occi/-"];
 
@@ -24,6 +24,20 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
     }
 
     public async Task HandleAsync(HttpContext http)
+    {
+        trim.Enter();
+        try { await HandleCoreAsync(http); }
+        finally
+        {
+            // text/occi renderings travel in headers: large ones count like large bodies.
+            var headerChars = 0L;
+            foreach (var h in http.Request.Headers) headerChars += h.Key.Length + h.Value.ToString().Length;
+            if (headerChars > 64 * 1024) trim.Note(headerChars * 2);
+            trim.Exit();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http)
     {
         var request = http.Request;
         var legacy = IsLegacyClient(request);
@@ -69,7 +83,7 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         || e is BadHttpRequestException { StatusCode: 400 } && e.Message.Contains("Unexpected end of request content", StringComparison.Ordinal)
         || e is Microsoft.AspNetCore.Connections.ConnectionResetException;
 
-    private Task<OcciDocument> ReadAsync(Call call) => RequestReader.ReadAsync(call.Request, media, limits.MaxRequestBytes, call.Ct);
+    private Task<OcciDocument> ReadAsync(Call call) => RequestReader.ReadAsync(call.Request, media, limits.MaxRequestBytes, call.Ct, trim);
 
     /// <summary>Only the query parameters this method and path define (GFD.223 §6 page/number, §7
     /// category filter, §10.3.2 action); anything else is a typo the request must not act on.</summary>

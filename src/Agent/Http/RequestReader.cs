@@ -18,9 +18,12 @@ public static class RequestReader
     public static bool HasOcciHeaders(HttpRequest request) =>
         request.Headers.Keys.Any(TextHeaders.IsOcciHeader);
 
-    public static async Task<OcciDocument> ReadAsync(HttpRequest request, MediaTypes media, int maxBytes, CancellationToken ct)
+    public static async Task<OcciDocument> ReadAsync(HttpRequest request, MediaTypes media, int maxBytes, CancellationToken ct,
+        MemoryTrim? trim = null)
     {
-        var doc = Parse(request, media, await ReadBodyAsync(request, maxBytes, ct));
+        var body = await ReadBodyAsync(request, maxBytes, ct);
+        trim?.Note(body.Length * 2L);
+        var doc = Parse(request, media, body);
         RequestLimits.Check(doc);
         return doc;
     }
