@@ -36,12 +36,18 @@ public static class AgentHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             Listeners.Configure(k, options, tls);
-            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92).
-            k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
-            k.Limits.MaxRequestHeaderCount = 2000;
-            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92);
+            // beyond these bounds Kestrel answers 431 (README "Limits").
+            k.Limits.MaxRequestHeadersTotalSize = RequestLimits.MaxHeaderBytes;
+            k.Limits.MaxRequestHeaderCount = RequestLimits.MaxHeaderCount;
+            // RequestReader refuses a larger body itself with a message naming the setting;
+            // Kestrel's bound is the backstop for bodies nobody reads.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             // Titles and messages may be non-ASCII; header values are UTF-8 on both sides.
-            k.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Content-Length keeps Kestrel's default (ASCII) parsing: its UTF-8 path decodes into a
+            // 20-character buffer and drops the connection, unanswered, on a longer value; the
+            // default path answers 400.
+            k.RequestHeaderEncodingSelector = name => name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? null : Encoding.UTF8;
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
@@ -61,6 +67,7 @@ public static class AgentHost
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(tls);
+        services.AddSingleton(new RequestLimits(options));
         services.AddSingleton(catalog);
         services.AddSingleton<IEntityStore>(_ => new LiteDbEntityStore(options.DatabasePath));
         services.AddSingleton(_ => new QemuImg(options.QemuImg));
@@ -80,6 +87,7 @@ public static class AgentHost
         services.AddSingleton<EntityService>();
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
+        services.AddSingleton<MemoryTrim>();
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
         var tokens = new TokenFile(options.StateDir);

@@ -71,6 +71,9 @@ internal static partial class Log
     [LoggerMessage(453, LogLevel.Information, "compute {Id}: unit {Unit} started; JobRemoved after {JobMs:0.0} ms, QMP greeting after {ReadyMs:0.0} ms, machined registration done after {MachineMs:0.0} ms")]
     public static partial void VmUnitStarted(ILogger log, string id, string unit, double jobMs, double readyMs, double machineMs);
 
+    [LoggerMessage(501, LogLevel.Debug, "{Method} {Path}: the client went away before the answer ({Reason})")]
+    public static partial void RequestAborted(ILogger log, string method, string path, string reason);
+
     [LoggerMessage(500, LogLevel.Error, "{Method} {Path} failed")]
     public static partial void RequestFailed(ILogger log, Exception e, string method, string path);
     [LoggerMessage(600, LogLevel.Warning, "auth is \"none\": every client that reaches a listener has full access without credentials")]

@@ -25,6 +25,12 @@ public sealed class AgentOptions
     public string SchemeBase { get; set; } = $"http://{SafeHost()}/occi/";
     /// <summary>Largest <c>number</c> accepted for pagination (GFD.223 §6: larger → 413).</summary>
     public int MaxPageSize { get; set; } = 1000;
+    /// <summary>Largest request body in bytes (larger → 413); bounds the memory of one request.</summary>
+    public int MaxRequestBytes { get; set; } = RequestLimits.DefaultMaxRequestBytes;
+    /// <summary>Most user mixins the server keeps (GFD.223 §9.3); more → 409.</summary>
+    public int MaxUserMixins { get; set; } = RequestLimits.DefaultMaxUserMixins;
+    /// <summary>Largest occi.storage.size in GiB accepted at create, update and resize.</summary>
+    public double MaxStorageGiB { get; set; } = RequestLimits.DefaultMaxStorageGiB;
     public string QemuImg { get; set; } = "qemu-img";
     /// <summary>The QEMU system emulator (a name looked up on PATH, or a path).</summary>
     public string Qemu { get; set; } = "qemu-system-x86_64";

@@ -30,7 +30,8 @@ public static class CommandLine
           --listen URL      where to listen; repeat for several listeners: http://IP:PORT,
                             https://IP:PORT, http://unix:/PATH (env OCCI_AGENT_LISTEN, comma-separated)
           --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
-          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, qemuImg, qemu,
+          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, maxRequestBytes,
+                            maxUserMixins, maxStorageGiB, qemuImg, qemu,
                             accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
                             uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
                             flavours [{name, title, cores, memory}], tls {certificate, key},
@@ -107,6 +108,9 @@ public static class CommandLine
         if (f.StateDir is not null) o.StateDir = f.StateDir;
         if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
         if (f.MaxPageSize is { } m) o.MaxPageSize = m;
+        if (f.MaxRequestBytes is { } rb) o.MaxRequestBytes = rb;
+        if (f.MaxUserMixins is { } um) o.MaxUserMixins = um;
+        if (f.MaxStorageGiB is { } sg) o.MaxStorageGiB = sg;
         if (f.QemuImg is not null) o.QemuImg = f.QemuImg;
         if (f.Qemu is not null) o.Qemu = f.Qemu;
         if (f.Accelerator is not null) o.Accelerator = f.Accelerator;
@@ -150,6 +154,11 @@ public static class CommandLine
         if (!o.SchemeBase.EndsWith('/') || !Uri.TryCreate(o.SchemeBase, UriKind.Absolute, out _) || o.SchemeBase.StartsWith("http://schemas.ogf.org/occi/"))
             throw new ConfigException($"schemeBase '{o.SchemeBase}' must be an absolute URL ending in '/' outside http://schemas.ogf.org/occi/");
         if (o.MaxPageSize < 1) throw new ConfigException("maxPageSize must be at least 1");
+        if (o.MaxRequestBytes is < 65536 or > 64 * 1024 * 1024)
+            throw new ConfigException("maxRequestBytes must be between 65536 and 67108864");
+        if (o.MaxUserMixins is < 0 or > 1_000_000) throw new ConfigException("maxUserMixins must be between 0 and 1000000");
+        if (!(o.MaxStorageGiB >= 1) || o.MaxStorageGiB > RequestLimits.CeilingStorageGiB)
+            throw new ConfigException($"maxStorageGiB must be between 1 and {RequestLimits.CeilingStorageGiB}");
         if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
         if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
         if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");

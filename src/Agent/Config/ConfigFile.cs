@@ -15,6 +15,9 @@ public sealed class ConfigFile
     public string? StateDir { get; set; }
     public string? SchemeBase { get; set; }
     public int? MaxPageSize { get; set; }
+    public int? MaxRequestBytes { get; set; }
+    public int? MaxUserMixins { get; set; }
+    public double? MaxStorageGiB { get; set; }
     public string? QemuImg { get; set; }
     public string? Qemu { get; set; }
     public string? Accelerator { get; set; }

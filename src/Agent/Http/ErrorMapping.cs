@@ -15,6 +15,9 @@ public static class ErrorMapping
         AgentException a => (Status(a.Error), a.Message),
         OcciParseException p => (400, p.Message),
         OcciRenderException r => (400, r.Message),
+        // Kestrel's own refusals while reading the request (body over its limit 413, a broken
+        // chunked encoding 400): its status and words, which name the limit.
+        Microsoft.AspNetCore.Http.BadHttpRequestException b => (b.StatusCode, b.Message),
         VolumeException { Kind: VolumeErrorKind.InvalidRequest } v => (400, v.Message),
         VolumeException { Kind: VolumeErrorKind.NotFound } v => (409, v.Message),
         VolumeException { Kind: VolumeErrorKind.ToolMissing } v => (503, v.Message),

@@ -14,12 +14,15 @@ public sealed partial class OcciHandler
     {
         if (HttpMethods.IsGet(call.Method) || HttpMethods.IsHead(call.Method))
         {
+            AcceptQuery(call, "page", "number", "category");
             await ListAsync(call, service.Store.All(), CollectionShape.Mixed);
             return;
         }
         if (HttpMethods.IsPost(call.Method) && !call.Query.ContainsKey("action"))
         {
-            var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+            AcceptQuery(call);
+            Renderable(call, ResponseShape.Created);
+            var doc = await ReadAsync(call);
             await CreatedAsync(call, await service.CreateAsync(null, doc, null, call.Ct));
             return;
         }
@@ -40,12 +43,15 @@ public sealed partial class OcciHandler
             : CollectionShape.Mixed;
         if (HttpMethods.IsGet(call.Method) || HttpMethods.IsHead(call.Method))
         {
+            AcceptQuery(call, "page", "number", "category");
             await ListAsync(call, members, shape);
             return;
         }
         if (HttpMethods.IsPost(call.Method) && call.Query.TryGetValue("action", out var term))
         {
-            var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+            AcceptQuery(call, "action");
+            Renderable(call, ResponseShape.Collection);
+            var doc = await ReadAsync(call);
             var done = await service.CollectionActionAsync(owner, members, term, doc, call.Ct);
             await WriteCollectionAsync(call, done, shape);
             return;
@@ -54,7 +60,9 @@ public sealed partial class OcciHandler
         {
             if (HttpMethods.IsPost(call.Method))
             {
-                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                AcceptQuery(call);
+                Renderable(call, ResponseShape.Created);
+                var doc = await ReadAsync(call);
                 if (doc.Categories.Count == 0 && doc.Attributes.Count == 0 && (doc.Locations.Count > 0 || doc.EntityRefs.Count > 0))
                     throw AgentException.Invalid($"{call.Path} is a kind collection: a list of locations does not create entities (GFD.223 §11.3.2 is for mixin collections)");
                 await CreatedAsync(call, await service.CreateAsync(kind, doc, null, call.Ct));
@@ -62,6 +70,14 @@ public sealed partial class OcciHandler
             }
             if (HttpMethods.IsDelete(call.Method))
             {
+                // GFD.223 §11.4 defines no selection for DELETE on a kind collection: it deletes
+                // every member. A filter meant for GET (query or headers, §7) or any body is refused,
+                // so a mistyped selection can never widen into "delete all".
+                AcceptQuery(call);
+                if (RequestReader.HasOcciHeaders(call.Request))
+                    throw AgentException.Invalid($"DELETE on {call.Path} deletes every member and takes no filter; delete entities one by one at their own URLs");
+                if (!(await ReadAsync(call)).IsEmpty)
+                    throw AgentException.Invalid($"DELETE on {call.Path} deletes every member and takes no rendering; delete entities one by one at their own URLs");
                 await service.DeleteAllAsync(kind, call.Ct);
                 await WriteAsync(call.Http, 200, call.Renderer.Ok());
                 return;
@@ -76,7 +92,9 @@ public sealed partial class OcciHandler
             "DELETE" => MembershipChange.Disassociate,
             _ => throw NotAllowed(call.Method, call.Path, "GET, HEAD, POST, PUT, DELETE"),
         };
-        var body = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+        AcceptQuery(call);
+        Renderable(call, ResponseShape.Collection);
+        var body = await ReadAsync(call);
         if (body.Categories.Count > 0 || body.Attributes.Count > 0)
             throw AgentException.Invalid($"{call.Path} is a mixin collection: send the locations of entities (X-OCCI-Location), not an entity rendering");
         var paths = body.Locations.Concat(body.EntityRefs.Select(r => ResolveRef(r))).ToList();

@@ -15,7 +15,9 @@ public sealed partial class OcciHandler
         {
             if (HttpMethods.IsPut(call.Method) && PutCreateTarget(call.Path) is var (kind, id))
             {
-                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                AcceptQuery(call);
+                Renderable(call, ResponseShape.Created);
+                var doc = await ReadAsync(call);
                 await CreatedAsync(call, await service.CreateAsync(kind, doc, id, call.Ct));
                 return;
             }
@@ -24,11 +26,16 @@ public sealed partial class OcciHandler
         switch (call.Method)
         {
             case "GET" or "HEAD":
+                AcceptQuery(call);
+                Renderable(call, ResponseShape.Entity);
                 await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(existing, call.Ct), call.BaseUrl));
                 return;
             case "POST":
             {
-                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                AcceptQuery(call, "action");
+                // An action answers with the entity, or (save) with the new template's category.
+                Renderable(call, ResponseShape.Entity, ResponseShape.Categories);
+                var doc = await ReadAsync(call);
                 if (call.Query.TryGetValue("action", out var term))
                 {
                     var outcome = await service.ActionAsync(call.Path, term, doc, call.Ct);
@@ -44,12 +51,15 @@ public sealed partial class OcciHandler
             }
             case "PUT":
             {
-                var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+                AcceptQuery(call);
+                Renderable(call, ResponseShape.Entity);
+                var doc = await ReadAsync(call);
                 var replaced = await service.ReplaceAsync(call.Path, doc, call.Ct);
                 await WriteAsync(call.Http, 200, call.Renderer.Entity(await service.ViewAsync(replaced, call.Ct), call.BaseUrl));
                 return;
             }
             case "DELETE":
+                AcceptQuery(call);
                 await service.DeleteAsync(call.Path, call.Ct);
                 await WriteAsync(call.Http, 200, call.Renderer.Ok());
                 return;

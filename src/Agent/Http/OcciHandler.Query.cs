@@ -14,20 +14,25 @@ public sealed partial class OcciHandler
         const string allow = "GET, HEAD, POST, DELETE";
         if (HttpMethods.IsGet(call.Method) || HttpMethods.IsHead(call.Method))
         {
+            AcceptQuery(call, "category");
+            Renderable(call, ResponseShape.Categories);
             await WriteAsync(call.Http, 200, call.Renderer.Categories(FilterCategories(call)));
             return;
         }
         if (call.Query.ContainsKey("action")) throw NotAllowed($"{call.Method} ?action", call.Path, allow);
         if (HttpMethods.IsPost(call.Method))
         {
-            var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+            AcceptQuery(call);
+            Renderable(call, ResponseShape.Categories);
+            var doc = await ReadAsync(call);
             var created = await service.CreateUserMixinsAsync(doc.Categories, call.Ct);
             await WriteAsync(call.Http, 200, call.Renderer.Categories(new CategoryCollection([], created, [])));
             return;
         }
         if (HttpMethods.IsDelete(call.Method))
         {
-            var doc = await RequestReader.ReadAsync(call.Request, media, call.Ct);
+            AcceptQuery(call);
+            var doc = await ReadAsync(call);
             await service.DeleteUserMixinsAsync(doc.Categories, call.Ct);
             await WriteAsync(call.Http, 200, call.Renderer.Ok());
             return;

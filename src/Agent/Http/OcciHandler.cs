@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Services;
 
@@ -10,7 +11,7 @@ namespace OcciAgent.Http;
 /// <summary>Serves the whole OCCI URL space (GFD.223 §4): query interface, root, kind and mixin
 /// collections (including user mixin locations chosen at run time), entities. One catch-all
 /// handler instead of route templates, because collection paths are data, not code.</summary>
-public sealed partial class OcciHandler(EntityService service, MediaTypes media, AgentInfo info, ILogger<OcciHandler> log)
+public sealed partial class OcciHandler(EntityService service, MediaTypes media, AgentInfo info, RequestLimits limits, MemoryTrim trim, ILogger<OcciHandler> log)
 {
     internal static readonly string[] QueryPaths = ["/-/", "/-", "/.well-known/org/ogf/occi/-/", "/.well-known/org/ogf/occi/-"];
 
@@ -23,6 +24,20 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
     }
 
     public async Task HandleAsync(HttpContext http)
+    {
+        trim.Enter();
+        try { await HandleCoreAsync(http); }
+        finally
+        {
+            // text/occi renderings travel in headers: large ones count like large bodies.
+            var headerChars = 0L;
+            foreach (var h in http.Request.Headers) headerChars += h.Key.Length + h.Value.ToString().Length;
+            if (headerChars > 64 * 1024) trim.Note(headerChars * 2);
+            trim.Exit();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext http)
     {
         var request = http.Request;
         var legacy = IsLegacyClient(request);
@@ -42,17 +57,51 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
             var call = new Call(http, renderer, $"{request.Scheme}://{request.Host.Value}", path, Paging.Query(request));
             await DispatchAsync(call);
         }
+        catch (Exception e) when (IsAbort(http, e))
+        {
+            // The client went away (cancelled, or its upload broke off): nothing to answer, and
+            // nothing wrong with the agent, so one low-level line instead of an error.
+            Log.RequestAborted(log, request.Method, request.Path.Value ?? "/", e.GetType().Name);
+            if (!http.Response.HasStarted) http.Abort();
+        }
         catch (Exception e) when (!http.Response.HasStarted)
         {
             var mapped = ErrorMapping.Map(e);
             // QEMU's own failures are mapped (their words reach the client) and also logged.
             if (mapped is null || e is Hypervisor.Vm.VmException { Kind: Hypervisor.Vm.VmErrorKind.Failed })
                 Log.RequestFailed(log, e, request.Method, request.Path.Value ?? "/");
-            var (status, message) = mapped ?? (500, $"internal error: {e.Message}");
+            // An unexpected failure's own words may name host paths: they go to the log only.
+            var (status, message) = mapped ?? (500, $"internal error ({e.GetType().Name}); the agent's log has the details");
             var allow = (e as AgentException)?.Allow;
             if (allow is not null) http.Response.Headers.Allow = allow;
             await WriteAsync(http, status, renderer.Error(status, message));
         }
+    }
+
+    private static bool IsAbort(HttpContext http, Exception e) =>
+        http.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException
+        || e is BadHttpRequestException { StatusCode: 400 } && e.Message.Contains("Unexpected end of request content", StringComparison.Ordinal)
+        || e is Microsoft.AspNetCore.Connections.ConnectionResetException;
+
+    private Task<OcciDocument> ReadAsync(Call call) => RequestReader.ReadAsync(call.Request, media, limits.MaxRequestBytes, call.Ct, trim);
+
+    /// <summary>Only the query parameters this method and path define (GFD.223 §6 page/number, §7
+    /// category filter, §10.3.2 action); anything else is a typo the request must not act on.</summary>
+    private static void AcceptQuery(Call call, params string[] names)
+    {
+        foreach (var key in call.Query.Keys)
+            if (!names.Contains(key))
+                throw AgentException.Invalid(names.Length == 0
+                    ? $"{call.Method} on {call.Path} takes no query parameters; '{key}' is not one"
+                    : $"unknown query parameter '{key}' for {call.Method} on {call.Path}; accepted: {string.Join(", ", names)}");
+    }
+
+    /// <summary>Whether the negotiated rendering can express the answer, decided before any
+    /// effect (text/uri-list only lists, digest §3.11: 400).</summary>
+    private static void Renderable(Call call, params ResponseShape[] shapes)
+    {
+        foreach (var shape in shapes)
+            if (call.Renderer.Refusal(shape) is { } why) throw new OcciRenderException(why);
     }
 
     private Task DispatchAsync(Call call)
@@ -72,13 +121,25 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         response.StatusCode = status;
         if (location is not null) response.Headers.Location = location;
         foreach (var group in output.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
-            response.Headers[group.Key] = group.Select(h => h.Value).ToArray();
+            response.Headers[group.Key] = group.Select(h => HeaderSafe(h.Value)).ToArray();
         // Exactly the media type, without a charset parameter: the OCCI-WG 1.1 test compares it
         // with what it asked for (digest §6.3 item 14). Bodies are UTF-8.
         response.ContentType = output.ContentType;
         var bytes = Encoding.UTF8.GetBytes(output.Body);
         response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(http.Request.Method)) await response.Body.WriteAsync(bytes, http.RequestAborted);
+    }
+
+    /// <summary>A header value cannot hold control characters (RFC 9110 §5.5); a value that
+    /// echoes one from a request or from stored data gets it percent-encoded instead.</summary>
+    internal static string HeaderSafe(string value)
+    {
+        if (!value.Any(char.IsControl)) return value;
+        var sb = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+            if (char.IsControl(c)) sb.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            else sb.Append(c);
+        return sb.ToString();
     }
 
     private static bool IsLegacyClient(HttpRequest request)
@@ -93,8 +154,8 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         version = "";
         foreach (Match m in OcciVersion().Matches(request.Headers.UserAgent.ToString()))
         {
-            var major = int.Parse(m.Groups[1].Value);
-            var minor = int.Parse(m.Groups[2].Value);
+            var major = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var minor = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
             if (major > 1 || major == 1 && minor > 2)
             {
                 version = $"{major}.{minor}";
@@ -104,6 +165,7 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         return false;
     }
 
-    [GeneratedRegex(@"OCCI/(\d{1,4})\.(\d{1,4})")]
+    // ASCII digits only: \d would also match other scripts' digits, which int.Parse refuses.
+    [GeneratedRegex(@"OCCI/([0-9]{1,4})\.([0-9]{1,4})")]
     private static partial Regex OcciVersion();
 }

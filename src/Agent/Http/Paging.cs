@@ -14,7 +14,10 @@ public static class Paging
         foreach (var pair in raw.TrimStart('?').Split(['&', ';'], StringSplitOptions.RemoveEmptyEntries))
         {
             var kv = pair.Split('=', 2);
-            result[Uri.UnescapeDataString(kv[0].Replace('+', ' '))] = kv.Length > 1 ? Uri.UnescapeDataString(kv[1].Replace('+', ' ')) : "";
+            var key = Uri.UnescapeDataString(kv[0].Replace('+', ' '));
+            if (key.Length == 0) throw AgentException.Invalid($"query parameter '{pair}' has no name");
+            if (!result.TryAdd(key, kv.Length > 1 ? Uri.UnescapeDataString(kv[1].Replace('+', ' ')) : ""))
+                throw AgentException.Invalid($"query parameter '{key}' is given more than once");
         }
         return result;
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using OcciAgent.Config;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Occi.Rendering.Text;
@@ -17,11 +18,46 @@ public static class RequestReader
     public static bool HasOcciHeaders(HttpRequest request) =>
         request.Headers.Keys.Any(TextHeaders.IsOcciHeader);
 
-    public static async Task<OcciDocument> ReadAsync(HttpRequest request, MediaTypes media, CancellationToken ct)
+    public static async Task<OcciDocument> ReadAsync(HttpRequest request, MediaTypes media, int maxBytes, CancellationToken ct,
+        MemoryTrim? trim = null)
     {
-        string body;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
-            body = await reader.ReadToEndAsync(ct);
+        var body = await ReadBodyAsync(request, maxBytes, ct);
+        trim?.Note(body.Length * 2L);
+        var doc = Parse(request, media, body);
+        RequestLimits.Check(doc);
+        return doc;
+    }
+
+    /// <summary>The body as text, refused with 413 as soon as it passes <paramref name="maxBytes"/>
+    /// (announced or read): one buffer of at most the limit, never an unbounded one.</summary>
+    public static async Task<string> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        if (request.ContentLength is { } announced && announced > maxBytes) throw BodyTooLarge(announced, maxBytes);
+        var buffer = new byte[(int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes) + 1];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maxBytes) throw BodyTooLarge(null, maxBytes);
+                Array.Resize(ref buffer, (int)Math.Min(buffer.Length * 2L, maxBytes + 1L));
+            }
+            var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
+            if (read == 0) break;
+            length += read;
+        }
+        if (length > maxBytes) throw BodyTooLarge(null, maxBytes);
+        var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0; // a UTF-8 BOM
+        return Encoding.UTF8.GetString(buffer, start, length - start);
+    }
+
+    private static AgentException BodyTooLarge(long? announced, int maxBytes) =>
+        new(AgentError.TooLarge, announced is { } n
+            ? $"the request body of {n} bytes is larger than this server's limit of {maxBytes} bytes (maxRequestBytes)"
+            : $"the request body is larger than this server's limit of {maxBytes} bytes (maxRequestBytes)");
+
+    private static OcciDocument Parse(HttpRequest request, MediaTypes media, string body)
+    {
         var headers = Headers(request);
         IOcciParser parser;
         var contentType = request.ContentType;
@@ -47,8 +83,13 @@ public static class RequestReader
     }
 
     /// <summary>GET filters travel in request headers in text/occi form (GFD.223 §7).</summary>
-    public static OcciDocument ReadFilter(HttpRequest request, MediaTypes media) =>
-        HasOcciHeaders(request) ? Normalise(media.HeaderParser.Parse(Headers(request), ""), request) : new OcciDocument();
+    public static OcciDocument ReadFilter(HttpRequest request, MediaTypes media)
+    {
+        if (!HasOcciHeaders(request)) return new OcciDocument();
+        var doc = Normalise(media.HeaderParser.Parse(Headers(request), ""), request);
+        RequestLimits.Check(doc);
+        return doc;
+    }
 
     private static OcciDocument Normalise(OcciDocument doc, HttpRequest request)
     {

@@ -94,6 +94,8 @@ public sealed partial class EntityService
         foreach (var p in action.Parameters)
             if (p.Default is { } d) values.TryAdd(p.Name, d);
         AttributeValidator.CheckRequired(specs, values);
+        if (action == InfrastructureKinds.Resize && values.TryGetValue("size", out var size) && size.IsNumber)
+            CheckStorageSize(size.AsDouble);
         return (action, values);
     }
 

@@ -36,6 +36,7 @@ public sealed partial class EntityService
 
         var id = ChooseId(doc, putId);
         var entity = BuildNew(id, kind, res.Mixins, doc.Attributes, $"{kind.Term} {id}");
+        CheckCapacity(kind, entity);
         if (kind.IsLinkKind) entity = CompleteLink(entity, kind, snap, inlineSource: null);
         if (kind.IsA(InfrastructureKinds.Compute)) entity = DefaultHostname(entity);
 
@@ -69,6 +70,28 @@ public sealed partial class EntityService
             throw;
         }
         return entity;
+    }
+
+    /// <summary>What this host can give: a compute's cores and memory within its CPUs and RAM
+    /// (a VM asking for more could never start), a storage's size within maxStorageGiB. Checked
+    /// at create, update and resize, before any effect.</summary>
+    private void CheckCapacity(Kind kind, Entity e)
+    {
+        if (kind.IsA(InfrastructureKinds.Compute))
+        {
+            if (e.Get("occi.compute.cores") is { IsNumber: true } cores && cores.AsDouble > limits.Host.Cpus)
+                throw AgentException.Invalid($"occi.compute.cores {cores.ToInvariantString()} is more than this host's {limits.Host.Cpus} CPUs");
+            if (e.Get("occi.compute.memory") is { IsNumber: true } memory && memory.AsDouble > limits.Host.MemoryGiB)
+                throw AgentException.Invalid($"occi.compute.memory {memory.ToInvariantString()} GiB is more than this host's {OcciValue.FormatFloat(Math.Round(limits.Host.MemoryGiB, 1))} GiB of memory");
+        }
+        if (kind.IsA(InfrastructureKinds.Storage) && e.Get("occi.storage.size") is { IsNumber: true } size)
+            CheckStorageSize(size.AsDouble);
+    }
+
+    private void CheckStorageSize(double gib)
+    {
+        if (gib > limits.MaxStorageGiB)
+            throw AgentException.Invalid($"occi.storage.size {OcciValue.FormatFloat(gib)} GiB is above this server's maximum of {OcciValue.FormatFloat(limits.MaxStorageGiB)} GiB (maxStorageGiB)");
     }
 
     private string ChooseId(OcciDocument doc, string? putId)

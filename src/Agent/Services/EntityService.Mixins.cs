@@ -1,3 +1,4 @@
+using OcciAgent.Config;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
@@ -51,30 +52,42 @@ public sealed partial class EntityService
         }, ct);
 
     /// <summary>POST /-/: user-defined mixins (GFD.221 §5.5.3, GFD.223 §9.3; validation per
-    /// digest §3.5 [REC]).</summary>
+    /// digest §3.5 [REC]). All are checked before any is stored, then stored in one transaction
+    /// and published in one catalog rebuild: the cost is linear in the number of mixins.</summary>
     public Task<IReadOnlyList<Mixin>> CreateUserMixinsAsync(IReadOnlyList<CategoryRendering> categories, CancellationToken ct) =>
         Locked(() =>
         {
             if (categories.Count == 0) throw AgentException.Invalid("POST /-/ needs at least one mixin Category rendering");
-            var created = new List<Mixin>();
-            var records = new List<UserMixinRecord>();
+            if (categories.Count > RequestLimits.MaxCategories)
+                throw new AgentException(AgentError.TooLarge, $"the request defines {categories.Count} mixins; the limit is {RequestLimits.MaxCategories} per request");
+            var snap = catalog.Current;
+            var existing = snap.Mixins.Count(m => m.UserDefined);
+            if (existing + categories.Count > limits.MaxUserMixins)
+                throw AgentException.Conflict($"this server keeps at most {limits.MaxUserMixins} user mixins (maxUserMixins); {existing} exist and the request adds {categories.Count}");
+            var created = new List<Mixin>(categories.Count);
+            var records = new List<UserMixinRecord>(categories.Count);
+            var newIds = new HashSet<string>(StringComparer.Ordinal);
+            var newLocations = new HashSet<string>(StringComparer.Ordinal);
             foreach (var c in categories)
             {
-                var snap = catalog.Current;
                 if (c.Class is not null && c.Class != "mixin")
                     throw AgentException.Invalid($"only mixins can be defined by clients; {c.Id} is given as class {c.Class}");
-                if (!c.Scheme.EndsWith('#') || !Uri.TryCreate(c.Scheme, UriKind.Absolute, out _))
+                if (!c.Scheme.EndsWith('#') || !IsPlainText(c.Scheme, allowSpace: false) || !Uri.TryCreate(c.Scheme, UriKind.Absolute, out _))
                     throw AgentException.Invalid($"scheme '{c.Scheme}' of mixin {c.Term} must be an absolute URI ending in '#'");
                 if (c.Scheme.StartsWith(Schemes.Reserved, StringComparison.OrdinalIgnoreCase))
                     throw AgentException.Invalid($"scheme '{c.Scheme}' is reserved for OCCI documents; use a scheme of your own");
                 if (!IsValidTerm(c.Term))
                     throw AgentException.Invalid($"term '{c.Term}' is not valid: it must start with a letter or digit and contain only letters, digits, '-', '_' and '.'");
-                if (c.Location is not { } loc || !loc.StartsWith('/') || !loc.EndsWith('/') || loc.Length < 3 || loc.Contains("//") || loc.Contains('?') || loc.Contains('#'))
-                    throw AgentException.Invalid($"mixin {c.Id} needs a location: a path that starts and ends with '/', e.g. /tags/{c.Term}/");
-                if (snap.Find(c.Id) is not null || created.Any(m => m.Id == c.Id))
+                if (c.Location is not { } loc || !IsValidLocation(loc))
+                    throw AgentException.Invalid($"mixin {c.Id} needs a location: a path that starts and ends with '/' made of letters, digits and -._~!$&'()*+,;=:@ (e.g. /tags/{c.Term}/)");
+                if (c.Title is { } title && !IsPlainText(title, allowSpace: true))
+                    throw AgentException.Invalid($"the title of mixin {c.Id} contains a control character");
+                if (snap.Find(c.Id) is not null || !newIds.Add(c.Id))
                     throw AgentException.Conflict($"category {c.Id} exists already");
-                if (snap.AtLocation(loc) is { } taken || created.Any(m => m.Location == loc))
-                    throw AgentException.Conflict($"location {loc} is already used by {(snap.AtLocation(loc)?.Id ?? "another new mixin")}");
+                if (snap.AtLocation(loc) is { } taken)
+                    throw AgentException.Conflict($"location {loc} is already used by {taken.Id}");
+                if (!newLocations.Add(loc))
+                    throw AgentException.Conflict($"location {loc} is given to two mixins of this request");
                 if (loc is "/-/" or "/.well-known/" || loc.StartsWith("/.well-known/") || snap.Kinds.Any(k => k.Location is { } kl && loc.StartsWith(kl)))
                     throw AgentException.Conflict($"location {loc} is inside a path the server owns");
                 var depends = new List<Mixin>();
@@ -94,9 +107,19 @@ public sealed partial class EntityService
                 records.Add(new UserMixinRecord(c.Scheme, c.Term, c.Title, loc, [.. depends.Select(d => d.Id)], [.. applies.Select(a => a.Id)]));
             }
             store.Transaction(tx => { foreach (var r in records) tx.SaveUserMixin(r); });
-            foreach (var m in created) catalog.AddUserMixin(m);
+            catalog.AddUserMixins(created);
             return Task.FromResult<IReadOnlyList<Mixin>>(created);
         }, ct);
+
+    /// <summary>A collection path (GFD.223 §4): '/'-delimited segments of RFC 3986 pchar without
+    /// percent-encoding, so it is the same in every rendering and can never smuggle a control
+    /// character, space or quote into a header or a quoted-string.</summary>
+    internal static bool IsValidLocation(string loc) =>
+        loc.Length is >= 3 and <= 256 && loc[0] == '/' && loc[^1] == '/' && !loc.Contains("//")
+        && loc.All(c => char.IsAsciiLetterOrDigit(c) || "/-._~!$&'()*+,;=:@".Contains(c));
+
+    private static bool IsPlainText(string s, bool allowSpace) =>
+        !s.Any(c => char.IsControl(c) || !allowSpace && char.IsWhiteSpace(c) || c == '"' && !allowSpace);
 
     /// <summary>DELETE /-/ (GFD.223 §9.4): removes user mixins and their associations; provider
     /// categories are refused with 403 (GFD.185, S64), unknown ones with 404.</summary>
@@ -122,7 +145,7 @@ public sealed partial class EntityService
                     tx.DeleteUserMixin(m.Id);
                 }
             });
-            foreach (var m in doomed) catalog.RemoveUserMixin(m);
+            catalog.RemoveUserMixins(doomed);
             return Task.FromResult(true);
         }, ct);
 

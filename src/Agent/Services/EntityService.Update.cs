@@ -20,6 +20,7 @@ public sealed partial class EntityService
                 throw AgentException.Invalid("links cannot be added to a link entity (GFD.185)");
             var mixins = MergeMixins(current, res.Mixins, replaceAll: false);
             var updated = ApplyAttributes(current, kind, mixins, doc.Attributes, clearMissing: false);
+            CheckCapacity(kind, updated);
             var links = new List<Entity>();
             foreach (var lr in doc.Links)
                 links.Add(BuildInlineLink(lr, updated, kind, path, links, catalog.Current));
@@ -38,6 +39,7 @@ public sealed partial class EntityService
             var res = ResolveForExisting(kind, doc);
             var mixins = MergeMixins(current, res.Mixins, replaceAll: true);
             var updated = ApplyAttributes(current, kind, mixins, doc.Attributes, clearMissing: true);
+            CheckCapacity(kind, updated);
             return await CommitUpdateAsync(current, updated, kind, [], ct);
         }, ct), ct);
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using OcciAgent.Config;
 using OcciAgent.Occi;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
@@ -13,7 +14,7 @@ namespace OcciAgent.Services;
 /// HTTP-free: callers pass parsed documents and get entities back; refusals are
 /// <see cref="AgentException"/>. Writes are serialised: one host, one writer at a time.</summary>
 public sealed partial class EntityService(
-    OcciCatalog catalog, IEntityStore store, IEnumerable<IKindBackend> backends, ILogger<EntityService> log)
+    OcciCatalog catalog, IEntityStore store, IEnumerable<IKindBackend> backends, ILogger<EntityService> log, RequestLimits limits)
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _entityLocks = new(StringComparer.Ordinal);

@@ -22,6 +22,8 @@ public sealed partial class AgentServer : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     public AgentOptions Options { get; }
+    /// <summary>Extra logging set-up for the in-process agent (a test that checks what is logged).</summary>
+    public Action<ILoggingBuilder>? Logging { get; set; }
 
     private AgentServer(string stateDir)
     {
@@ -48,7 +50,11 @@ public sealed partial class AgentServer : IAsyncDisposable
             return;
         }
         _lock = StateDirLock.Acquire(StateDir);
-        _app = AgentHost.Build(Options, l => l.SetMinimumLevel(LogLevel.Warning));
+        _app = AgentHost.Build(Options, l =>
+        {
+            l.SetMinimumLevel(LogLevel.Warning);
+            Logging?.Invoke(l);
+        });
         await AgentHost.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
         if (Options.Listen.StartsWith("http://unix:", StringComparison.Ordinal))

@@ -10,7 +10,7 @@ public sealed class CollectionTests : AgentTestBase
     {
         var list = new List<string>();
         for (var i = 1; i <= 3; i++)
-            list.Add(await CreateAsync("/compute/", ComputeKind, $"X-OCCI-Attribute: occi.compute.cores={i}", $"X-OCCI-Attribute: occi.core.title=\"vm{i}\""));
+            list.Add(await CreateAsync("/compute/", ComputeKind, $"X-OCCI-Attribute: occi.compute.memory={i}", $"X-OCCI-Attribute: occi.core.title=\"vm{i}\""));
         return list;
     }
 
@@ -47,7 +47,7 @@ public sealed class CollectionTests : AgentTestBase
     public async Task Get_FilterByAttributeAndCategory_ReturnsMatchesOnly()
     {
         var paths = await ThreeComputesAsync();
-        var r = await Agent.SendAsync(HttpMethod.Get, "/compute/", headers: ("X-OCCI-Attribute", "occi.compute.cores=2"));
+        var r = await Agent.SendAsync(HttpMethod.Get, "/compute/", headers: ("X-OCCI-Attribute", "occi.compute.memory=2"));
         Assert.Equal($"X-OCCI-Location: {Agent.BaseUrl}{paths[1]}", (await r.BodyAsync()).Trim());
         var byTitle = await Agent.SendAsync(HttpMethod.Get, "/", headers: [("Category", $"compute; scheme=\"{Infra}\""), ("X-OCCI-Attribute", "occi.core.title=\"vm3\"")]);
         Assert.Equal($"X-OCCI-Location: {Agent.BaseUrl}{paths[2]}", (await byTitle.BodyAsync()).Trim());

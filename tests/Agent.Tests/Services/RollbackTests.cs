@@ -48,7 +48,7 @@ public sealed class RollbackTests : IDisposable
         var catalog = new OcciCatalog("http://node.test/occi/");
         var backend = new StorageKindBackend(storage, store, computes, new OcciAgent.Vms.ComputeSpecBuilder(computes, storage, store, catalog),
             NullLogger<StorageKindBackend>.Instance);
-        var service = new EntityService(new OcciCatalog("http://node.test/occi/"), store, [backend], NullLogger<EntityService>.Instance);
+        var service = new EntityService(new OcciCatalog("http://node.test/occi/"), store, [backend], NullLogger<EntityService>.Instance, new OcciAgent.Config.RequestLimits(new OcciAgent.Config.AgentOptions()));
         var doc = new OcciDocument();
         doc.Categories.Add(new CategoryRendering("storage", Schemes.Infra, "kind"));
         doc.Attributes.Add(new("occi.storage.size", OcciValue.Float(0.25)));

@@ -61,8 +61,13 @@ public sealed class OcciCatalog
     public void SetOsTemplates(IEnumerable<Mixin> templates) => Update(() => _osTemplates = [.. templates]);
     public void SetFlavours(IEnumerable<Mixin> flavours) => Update(() => _flavours = [.. flavours]);
     public void SetUserMixins(IEnumerable<Mixin> mixins) => Update(() => _userMixins = [.. mixins]);
-    public void AddUserMixin(Mixin m) => Update(() => _userMixins = _userMixins.Add(m));
-    public void RemoveUserMixin(Mixin m) => Update(() => _userMixins = _userMixins.Remove(m));
+    /// <summary>One rebuild per request, whatever the number of mixins it adds or removes.</summary>
+    public void AddUserMixins(IEnumerable<Mixin> added) => Update(() => _userMixins = _userMixins.AddRange(added));
+    public void RemoveUserMixins(IReadOnlyCollection<Mixin> removed)
+    {
+        var gone = removed.ToHashSet();
+        Update(() => _userMixins = [.. _userMixins.Where(m => !gone.Contains(m))]);
+    }
 
     private void Update(Action change)
     {

@@ -12,6 +12,10 @@ public interface IOcciRenderer
     /// renderings list locations only, so the caller can skip building full views.</summary>
     bool CollectionsCarryEntities => false;
 
+    /// <summary>Why this rendering cannot express an answer of this shape; null when it can.
+    /// Asked before a request acts, so a refusal never follows a change.</summary>
+    string? Refusal(ResponseShape shape) => null;
+
     /// <summary>GET entity, update, action responses.</summary>
     OcciOutput Entity(EntityView entity, string baseUrl);
 
@@ -31,6 +35,9 @@ public interface IOcciRenderer
     /// <summary>Error body with a short message (digest §3.2, §5.7).</summary>
     OcciOutput Error(int status, string message);
 }
+
+/// <summary>The kinds of answer a renderer produces (one per <see cref="IOcciRenderer"/> method).</summary>
+public enum ResponseShape { Entity, Collection, Categories, Created, Ok }
 
 /// <summary>One request parser per media type. <paramref name="headers"/> are all request
 /// headers (text/occi reads only them, GFD.229 §7); <paramref name="body"/> is the body as text.</summary>

@@ -9,14 +9,22 @@ public sealed class UriListRenderer : IOcciRenderer
 {
     public string MediaType => "text/uri-list";
 
-    public OcciOutput Entity(EntityView entity, string baseUrl) =>
-        throw new OcciRenderException("text/uri-list can only render collections, not an entity");
+    private const string NoEntity = "text/uri-list can only render collections, not an entity; use text/plain, text/occi or application/occi+json";
+    private const string NoCategories = "text/uri-list cannot render categories; use text/plain, text/occi or application/occi+json";
+
+    public string? Refusal(ResponseShape shape) => shape switch
+    {
+        ResponseShape.Entity => NoEntity,
+        ResponseShape.Categories => NoCategories,
+        _ => null,
+    };
+
+    public OcciOutput Entity(EntityView entity, string baseUrl) => throw new OcciRenderException(NoEntity);
 
     public OcciOutput Collection(IReadOnlyList<EntityView> entities, CollectionShape shape, string baseUrl) =>
         Lines(entities.Select(e => TextFormat.Absolute(baseUrl, e.Location)));
 
-    public OcciOutput Categories(CategoryCollection categories) =>
-        throw new OcciRenderException("text/uri-list cannot render categories; use text/plain, text/occi or application/occi+json");
+    public OcciOutput Categories(CategoryCollection categories) => throw new OcciRenderException(NoCategories);
 
     public OcciOutput Created(EntityView entity, string baseUrl) => Lines([TextFormat.Absolute(baseUrl, entity.Location)]);
 
