@@ -3,6 +3,7 @@ using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Occi.Validation;
 using OcciAgent.Storage;
+using OcciAgent.Store;
 
 namespace OcciAgent.Services;
 
@@ -45,6 +46,8 @@ public sealed partial class EntityService
         foreach (var lr in doc.Links)
             links.Add(BuildInlineLink(lr, entity, kind, location, links, snap));
 
+        // Intents first, so a kill during the host effects leaves a record that start-up undoes.
+        WriteIntents(IntentOp.Create, [entity, .. links]);
         // Host effects in order, undone in reverse if a later step or the store fails (S110).
         var done = new List<(IKindBackend Backend, Entity Entity)>();
         try
@@ -58,15 +61,19 @@ public sealed partial class EntityService
                 links[i] = await linkBackend.CreateAsync(links[i], MixinsOf(links[i]), ct);
                 done.Add((linkBackend, links[i]));
             }
+            // The entities and the end of their intents in one transaction: either the create
+            // happened (and is acknowledged after this) or start-up still sees the intent.
             store.Transaction(tx =>
             {
                 tx.Upsert(entity);
                 foreach (var l in links) tx.Upsert(l);
+                foreach (var l in links) tx.DeleteIntent(l.Id);
+                tx.DeleteIntent(entity.Id);
             });
         }
         catch
         {
-            for (var i = done.Count - 1; i >= 0; i--) await UndoAsync(done[i].Backend, done[i].Entity);
+            await UndoCreatesAsync(done, [entity, .. links]);
             throw;
         }
         return entity;
@@ -139,9 +146,27 @@ public sealed partial class EntityService
         return label.Length == 0 ? e : e.With("occi.compute.hostname", OcciValue.Str(label));
     }
 
-    private async Task UndoAsync(IKindBackend backend, Entity e)
+    /// <summary>Undoes the host effects done so far, in reverse. The create intents go only when
+    /// every undo succeeded: one that failed leaves its intent, so the next start tries again.</summary>
+    private async Task UndoCreatesAsync(List<(IKindBackend Backend, Entity Entity)> done, IReadOnlyList<Entity> planned)
     {
-        try { await backend.UndoCreateAsync(e); }
-        catch (Exception ex) { Log.UndoFailed(log, e.Id, ex.Message); }
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = done.Count - 1; i >= 0; i--)
+            if (!await UndoAsync(done[i].Backend, done[i].Entity)) failed.Add(done[i].Entity.Id);
+        ClearIntents(planned.Select(e => e.Id).Where(id => !failed.Contains(id)));
+    }
+
+    private async Task<bool> UndoAsync(IKindBackend backend, Entity e)
+    {
+        try
+        {
+            await backend.UndoCreateAsync(e);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            Log.UndoFailed(log, e.Id, ex.Message);
+            return false;
+        }
     }
 }

@@ -3,6 +3,7 @@ using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
 using OcciAgent.Occi.Rendering;
 using OcciAgent.Occi.Validation;
+using OcciAgent.Store;
 
 namespace OcciAgent.Services;
 
@@ -120,6 +121,8 @@ public sealed partial class EntityService
     private async Task<Entity> CommitUpdateAsync(Entity current, Entity updated, Kind kind, List<Entity> links, CancellationToken ct)
     {
         updated = await BackendFor(kind).UpdateAsync(current, updated, ct);
+        // Inline links are creates: the same intent discipline as CreateLockedAsync.
+        if (links.Count > 0) WriteIntents(IntentOp.Create, links);
         var done = new List<(IKindBackend Backend, Entity Entity)>();
         try
         {
@@ -133,11 +136,12 @@ public sealed partial class EntityService
             {
                 tx.Upsert(updated);
                 foreach (var l in links) tx.Upsert(l);
+                foreach (var l in links) tx.DeleteIntent(l.Id);
             });
         }
         catch
         {
-            for (var i = done.Count - 1; i >= 0; i--) await UndoAsync(done[i].Backend, done[i].Entity);
+            await UndoCreatesAsync(done, links);
             throw;
         }
         return updated;
@@ -158,15 +162,32 @@ public sealed partial class EntityService
         var kind = KindOf(e);
         var location = LocationOf(kind, e.Id);
         var links = kind.IsLinkKind ? [] : store.LinksFrom(location).Concat(store.LinksTo(location)).DistinctBy(l => l.Id).ToList();
-        // The host first (links, then the resource), so a failure leaves the entity in place.
-        // A compute's VM ends before its disks are unlinked, so nothing is hot-unplugged in vain.
-        await BackendFor(kind).PrepareDeleteAsync(e, ct);
-        foreach (var l in links) await BackendFor(KindOf(l)).DeleteAsync(l, ct);
-        await BackendFor(kind).DeleteAsync(e, ct);
+        // Delete intents first: a kill part-way through the host work below leaves an entity whose
+        // volume or VM may be gone already, and start-up must finish that delete, not keep it.
+        WriteIntents(IntentOp.Delete, [e, .. links]);
+        try
+        {
+            // The host first (links, then the resource), so a failure leaves the entity in place.
+            // A compute's VM ends before its disks are unlinked, so nothing is hot-unplugged in vain.
+            await BackendFor(kind).PrepareDeleteAsync(e, ct);
+            foreach (var l in links) await BackendFor(KindOf(l)).DeleteAsync(l, ct);
+            await BackendFor(kind).DeleteAsync(e, ct);
+        }
+        catch
+        {
+            // A refused or failed delete was answered with an error: the entity stays, as before.
+            ClearIntents([e.Id, .. links.Select(l => l.Id)]);
+            throw;
+        }
         store.Transaction(tx =>
         {
-            foreach (var l in links) tx.Delete(l.Id);
+            foreach (var l in links)
+            {
+                tx.Delete(l.Id);
+                tx.DeleteIntent(l.Id);
+            }
             tx.Delete(e.Id);
+            tx.DeleteIntent(e.Id);
         });
     }
 

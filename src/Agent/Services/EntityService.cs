@@ -125,8 +125,9 @@ public sealed partial class EntityService(
             return Task.FromResult<Entity?>(updated);
         }, CancellationToken.None);
 
-    /// <summary>At start, each backend compares the stored entities of its kind with the host
-    /// and the differences are stored (issue #2 item 7 for storage).</summary>
+    /// <summary>At start, each backend compares the stored entities of its kind with the host,
+    /// the differences are stored (issue #2 item 7 for storage) and what no entity names is
+    /// removed; then the changes a crash interrupted are finished or undone.</summary>
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var all = store.All();
@@ -136,5 +137,6 @@ public sealed partial class EntityService(
             var changed = await backend.ReconcileAsync(mine, ct);
             if (changed.Count > 0) store.Transaction(tx => { foreach (var e in changed) tx.Upsert(e); });
         }
+        await ResolveIntentsAsync(ct);
     }
 }

@@ -62,11 +62,19 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
     /// that came back is offline again until someone brings it online.</summary>
     public async Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct)
     {
+        // A kill after qemu-img created a volume but before its entity was stored leaves a file
+        // nothing names; volumes/<id>.qcow2 is the agent's own naming, so it is safe to remove.
+        OrphanSweep.Files(volumes.VolumesDir, ".qcow2", stored.Select(e => e.Id).ToHashSet(StringComparer.Ordinal), "orphan volume", log);
+        OrphanSweep.Partials(BackupsDir, log);
         var changed = new List<Entity>();
-        foreach (var e in stored)
+        foreach (var original in stored)
         {
+            var e = original;
             var info = await volumes.InfoAsync(e.Id, ct);
             var state = e.GetString(State);
+            // A kill between qemu-img resize and the store: the volume is the truth (it only grows).
+            if (info is not null && e.Get(Size) is { } size && StorageBackend.ToBytes(size.AsDouble) != info.VirtualSizeBytes)
+                e = e.With(Size, OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)));
             if (info is null && state != "error")
             {
                 changed.Add(e.With(State, OcciValue.Str("error")).With(Message, OcciValue.Str(MissingMessage(e))));
@@ -78,6 +86,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
                     .With(Size, OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes))));
                 Log.VolumeBack(log, e.Id);
             }
+            else if (!ReferenceEquals(e, original)) changed.Add(e);
         }
         return changed;
     }
@@ -99,13 +108,24 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
                 else await volumes.Driver.SnapshotAsync(volumes.PathFor(e.Id), name, ct);
                 return e.With(Message, OcciValue.Str($"internal snapshot {name} created"));
             case "backup":
-                var dest = Path.Combine(volumes.VolumesDir, "backups", $"{e.Id}-{stamp}.qcow2");
-                if (InUse(e, "a backup") is { } running)
+                var dest = Path.Combine(BackupsDir, $"{e.Id}-{stamp}.qcow2");
+                // Written under a hidden name and renamed when complete: a kill mid-copy leaves a
+                // .partial that start-up removes, never a truncated file that looks like a backup.
+                var partial = Path.Combine(BackupsDir, $".{e.Id}-{stamp}.partial");
+                try
                 {
-                    Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-                    await running.Vm.CopyDiskAsync(running.Disk, dest, ct);
+                    if (InUse(e, "a backup") is { } running)
+                    {
+                        Directory.CreateDirectory(BackupsDir);
+                        await running.Vm.CopyDiskAsync(running.Disk, partial, ct);
+                    }
+                    else await volumes.Driver.CopyAsync(volumes.PathFor(e.Id), partial, ct);
+                    File.Move(partial, dest);
                 }
-                else await volumes.Driver.CopyAsync(volumes.PathFor(e.Id), dest, ct);
+                finally
+                {
+                    File.Delete(partial);
+                }
                 return e.With(Message, OcciValue.Str($"backup written to {dest}"));
             default:
                 throw new AgentException(AgentError.NotImplemented, $"storage action {action.Term} is not implemented");
@@ -154,6 +174,8 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
         }
         return null;
     }
+
+    private string BackupsDir => Path.Combine(volumes.VolumesDir, "backups");
 
     private string MissingMessage(Entity e) => $"volume file {volumes.PathFor(e.Id)} is missing";
 }

@@ -32,6 +32,12 @@ public interface IEntityStore
     /// <summary>Inserts or replaces the mixin with the same type identifier.</summary>
     void SaveUserMixin(UserMixinRecord m);
     bool DeleteUserMixin(string typeId);
+
+    /// <summary>Pending host changes (see <see cref="HostIntent"/>), ordered by entity id.</summary>
+    IReadOnlyList<HostIntent> Intents();
+    /// <summary>Inserts or replaces the intent for the same entity id.</summary>
+    void SaveIntent(HostIntent intent);
+    bool DeleteIntent(string entityId);
 }
 
 /// <summary>What is needed to rebuild a client-created mixin (GFD.221 §5.5.3) at start-up:

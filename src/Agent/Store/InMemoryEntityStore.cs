@@ -10,13 +10,15 @@ public sealed class InMemoryEntityStore : IEntityStore
 {
     private sealed record State(
         ImmutableSortedDictionary<string, Entity> Entities,
-        ImmutableSortedDictionary<string, UserMixinRecord> Mixins);
+        ImmutableSortedDictionary<string, UserMixinRecord> Mixins,
+        ImmutableSortedDictionary<string, HostIntent> Intents);
 
     private readonly Lock _writeGate = new();
     // Committed state, swapped whole; readers never see a half-applied write.
     private State _committed = new(
         ImmutableSortedDictionary.Create<string, Entity>(StringComparer.Ordinal),
-        ImmutableSortedDictionary.Create<string, UserMixinRecord>(StringComparer.Ordinal));
+        ImmutableSortedDictionary.Create<string, UserMixinRecord>(StringComparer.Ordinal),
+        ImmutableSortedDictionary.Create<string, HostIntent>(StringComparer.Ordinal));
     // Working copy of the open transaction and its thread (written only under _writeGate).
     // _txThread is set before _pending is published, so a reader that sees _pending sees its owner.
     private volatile State? _pending;
@@ -64,6 +66,21 @@ public sealed class InMemoryEntityStore : IEntityStore
         {
             found = s.Mixins.ContainsKey(typeId);
             return s with { Mixins = s.Mixins.Remove(typeId) };
+        });
+        return found;
+    }
+
+    public IReadOnlyList<HostIntent> Intents() => [.. Visible.Intents.Values];
+
+    public void SaveIntent(HostIntent intent) => Write(s => s with { Intents = s.Intents.SetItem(intent.EntityId, intent) });
+
+    public bool DeleteIntent(string entityId)
+    {
+        var found = false;
+        Write(s =>
+        {
+            found = s.Intents.ContainsKey(entityId);
+            return s with { Intents = s.Intents.Remove(entityId) };
         });
         return found;
     }

@@ -15,6 +15,7 @@ public sealed class LiteDbEntityStore : IEntityStore, IDisposable
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _entities;
     private readonly ILiteCollection<BsonDocument> _mixins;
+    private readonly ILiteCollection<BsonDocument> _intents;
 
     // LiteDB transactions belong to a thread; one writer at a time keeps a request's batch from
     // interleaving with another's. Lock is re-entrant, so Transaction's work can call Upsert.
@@ -37,6 +38,8 @@ public sealed class LiteDbEntityStore : IEntityStore, IDisposable
             CheckSchema();
             _entities = _db.GetCollection("entities", BsonAutoId.ObjectId);
             _mixins = _db.GetCollection("user_mixins", BsonAutoId.ObjectId);
+            // A new collection, not a new shape: older files simply have none, so the schema stays 1.
+            _intents = _db.GetCollection("intents", BsonAutoId.ObjectId);
             _entities.EnsureIndex(EntityBson.Kind, "$." + EntityBson.Kind);
             _entities.EnsureIndex(EntityBson.Mixins, "$." + EntityBson.Mixins + "[*]");
             _entities.EnsureIndex(EntityBson.Source, "$." + EntityBson.Source);
@@ -148,6 +151,20 @@ public sealed class LiteDbEntityStore : IEntityStore, IDisposable
     public bool DeleteUserMixin(string typeId)
     {
         lock (_writeGate) return _mixins.Delete(typeId);
+    }
+
+    public IReadOnlyList<HostIntent> Intents() =>
+        [.. _intents.FindAll().Select(HostIntentBson.FromBson).OrderBy(i => i.EntityId, StringComparer.Ordinal)];
+
+    public void SaveIntent(HostIntent intent)
+    {
+        var doc = HostIntentBson.ToBson(intent);
+        lock (_writeGate) _intents.Upsert(doc);
+    }
+
+    public bool DeleteIntent(string entityId)
+    {
+        lock (_writeGate) return _intents.Delete(entityId);
     }
 
     public void Dispose() => _db.Dispose();

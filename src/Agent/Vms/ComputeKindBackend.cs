@@ -118,7 +118,37 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
             var now = WithStatus(e, status);
             if (now.GetString(State) != e.GetString(State) || now.GetString(Message) != e.GetString(Message)) changed.Add(now);
         }
+        await RemoveOrphanVmsAsync(stored.Select(e => e.Id).ToHashSet(StringComparer.Ordinal), ct);
+        _capture.RemovePartials();
         return changed;
+    }
+
+    /// <summary>A kill after the root overlay was made but before the compute was stored leaves a
+    /// <c>vms/&lt;id&gt;/</c> that no entity names. Its QEMU, if one somehow runs, is ended first
+    /// (the directory holds its sockets), then the directory goes.</summary>
+    private async Task RemoveOrphanVmsAsync(IReadOnlySet<string> keep, CancellationToken ct)
+    {
+        if (!Directory.Exists(_host.VmsDir)) return;
+        foreach (var dir in Directory.EnumerateDirectories(_host.VmsDir))
+        {
+            var id = Path.GetFileName(dir);
+            if (!EntityService.IsValidId(id) || keep.Contains(id)) continue;
+            try
+            {
+                var vm = _host.Vm(id);
+                var status = await vm.ReattachAsync(wasRunning: false, ct);
+                if (status.Phase != VmPhase.Off || status.Hibernated) await vm.PowerOffAsync(_qemuImg, ct);
+                OrphanSweep.Remove(dir, "orphan VM directory", _log, vm.Directory.Delete);
+            }
+            catch (Exception ex) when (ex is VmException or IOException or TimeoutException)
+            {
+                Log.OrphanFailed(_log, "orphan VM directory", dir, ex.Message);
+            }
+            finally
+            {
+                _host.Forget(id);
+            }
+        }
     }
 
     public async Task<ActionOutcome> ActAsync(Entity e, OcciAction action, IReadOnlyDictionary<string, OcciValue> p, CancellationToken ct)

@@ -5,6 +5,7 @@ using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
 using OcciAgent.Occi.Model;
+using OcciAgent.Services;
 using OcciAgent.Storage;
 
 namespace OcciAgent.Vms;
@@ -72,6 +73,10 @@ public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, Comp
         return catalog.Current.Mixins.FirstOrDefault(m => m.Backing is ImageInfo i && i.Path == final)
             ?? throw new InvalidOperationException($"the saved image {final} was not published by the image library");
     }
+
+    /// <summary>At start: the hidden temporaries of saves a kill interrupted (only the agent
+    /// writes <c>.NAME.partial</c> in images/; the images themselves are the user's).</summary>
+    public void RemovePartials() => OrphanSweep.Partials(images.ImagesDir, log);
 
     private string? Relative(string? path) => path is null ? null : Path.GetRelativePath(images.ImagesDir, path);
 }

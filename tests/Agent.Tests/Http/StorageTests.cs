@@ -84,6 +84,8 @@ public sealed class StorageTests : AgentTestBase
         Assert.Equal(HttpStatusCode.OK, backup.StatusCode);
         var copies = Directory.GetFiles(Path.Combine(Agent.StateDir, "volumes", "backups"), id + "-*.qcow2");
         Assert.Equal(3 * GiB, AgentServer.VirtualSize(Assert.Single(copies)));
+        // Written under a hidden .partial name and renamed once complete (README, crash consistency).
+        Assert.Single(Directory.GetFiles(Path.Combine(Agent.StateDir, "volumes", "backups")));
     }
 
     [Fact]

@@ -293,6 +293,49 @@ public abstract class EntityStoreContract : IDisposable
         Assert.Empty(Store.UserMixins());
     }
 
+    [Fact]
+    public void SaveIntent_RoundTripsOpAndWholeEntity_OnePerEntityId()
+    {
+        var vm = Samples.Entity("vm1", Samples.Compute, [Samples.OsTpl], ("occi.compute.cores", OcciValue.Int(2)));
+        Store.SaveIntent(new HostIntent(IntentOp.Create, vm));
+        Store.SaveIntent(new HostIntent(IntentOp.Delete, Samples.Vm("a0")));
+        Store.SaveIntent(new HostIntent(IntentOp.Delete, vm));
+
+        var got = Store.Intents();
+
+        Assert.Equal(["a0", "vm1"], got.Select(i => i.EntityId));
+        Assert.Equal(IntentOp.Delete, got[1].Op);
+        Samples.AssertSame(vm, got[1].Entity);
+        Assert.Empty(Store.All()); // an intent is not an entity
+        Assert.True(Store.DeleteIntent("vm1"));
+        Assert.False(Store.DeleteIntent("vm1"));
+        Assert.Equal(["a0"], Store.Intents().Select(i => i.EntityId));
+    }
+
+    [Fact]
+    public void Transaction_StoringEntityAndClearingIntent_IsAllOrNothing()
+    {
+        var vm = Samples.Vm("vm1");
+        Store.SaveIntent(new HostIntent(IntentOp.Create, vm));
+
+        Assert.Throws<InvalidOperationException>(() => Store.Transaction(s =>
+        {
+            s.Upsert(vm);
+            s.DeleteIntent(vm.Id);
+            throw new InvalidOperationException("store failed");
+        }));
+        Assert.Null(Store.Get("vm1"));
+        Assert.Single(Store.Intents());
+
+        Store.Transaction(s =>
+        {
+            s.Upsert(vm);
+            s.DeleteIntent(vm.Id);
+        });
+        Assert.NotNull(Store.Get("vm1"));
+        Assert.Empty(Store.Intents());
+    }
+
     protected static UserMixinRecord SampleMixin(string term) =>
         new("http://node1/occi/my_tags#", term, "tag " + term, $"/my_tags/{term}/", [], []);
 }

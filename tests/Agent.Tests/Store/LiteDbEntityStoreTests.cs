@@ -52,6 +52,18 @@ public sealed class LiteDbEntityStoreTests : EntityStoreContract
     }
 
     [Fact]
+    public void Reopen_PendingIntent_IsStillThere()
+    {
+        _store.Transaction(s => s.SaveIntent(new HostIntent(IntentOp.Create, Samples.Vm("vm1", Samples.Tag))));
+
+        Reopen();
+
+        var intent = Assert.Single(_store.Intents());
+        Assert.Equal(IntentOp.Create, intent.Op);
+        Assert.Equal([Samples.Tag], intent.Entity.Mixins.ToArray());
+    }
+
+    [Fact]
     public void Reopen_AfterRolledBackTransaction_HasNoTrace()
     {
         _store.Upsert(Samples.Vm("keep"));
