@@ -104,7 +104,7 @@ public static class AgentHost
                 token => TokenFile.WriteAtomically(tokens.AdminTokenPath, Encoding.UTF8.GetBytes(token + "\n")));
             Log.AdminTokenCreated(startLog, Path.GetFullPath(tokens.AdminTokenPath));
         }
-        var gate = new AccessGate(new BrowserGuard([options.Listen], options.AllowedHosts, options.AllowedOrigins),
+        var gate = new AccessGate(new BrowserGuard(options.Listen, options.AllowedHosts, options.AllowedOrigins),
             options.Auth == "tokens" ? app.Services.GetRequiredService<TokenRegistry>() : null,
             options.SocketGroup, app.Services.GetRequiredService<ILogger<AccessGate>>());
         app.Use((ctx, next) => gate.InvokeAsync(ctx, () => next(ctx)));

@@ -16,9 +16,6 @@ public sealed class AgentOptions
     public string? TlsKey { get; set; }
     /// <summary>Plain http on an address other hosts can reach is refused unless this is set.</summary>
     public bool AllowInsecureRemote { get; set; }
-    /// <summary>Group that may connect to the agent's unix sockets (mode 0660); when no such group
-    /// exists the sockets stay owner-only.</summary>
-    public string SocketGroup { get; set; } = "occi-agent";
     public string StateDir { get; set; } = "./var";
     /// <summary>Provider scheme prefix for templates (digest §2.8): provider-owned, never under
     /// http://schemas.ogf.org/occi/ (S3).</summary>
@@ -69,7 +66,8 @@ public sealed class AgentOptions
     /// <summary><c>tokens</c> (every request authenticated: a token, or a trusted unix socket
     /// peer) or <c>none</c> (anonymous full access, warned about at every start).</summary>
     public string Auth { get; set; } = "tokens";
-    /// <summary>Unix socket peers in this group (and root) are admin without a token.</summary>
+    /// <summary>Group that may connect to the agent's unix sockets (mode 0660; when no such group
+    /// exists the sockets stay owner-only). Its members and root are admin there without a token.</summary>
     public string SocketGroup { get; set; } = "occi-agent";
     /// <summary>Host header values accepted besides loopback names and the listen address
     /// (<c>name</c> for any port, or <c>name:port</c>).</summary>

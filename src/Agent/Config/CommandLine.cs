@@ -104,7 +104,6 @@ public static class CommandLine
         if (f.Tls?.Certificate is not null) o.TlsCertificate = f.Tls.Certificate;
         if (f.Tls?.Key is not null) o.TlsKey = f.Tls.Key;
         if (f.AllowInsecureRemote is { } insecure) o.AllowInsecureRemote = insecure;
-        if (f.SocketGroup is not null) o.SocketGroup = f.SocketGroup;
         if (f.StateDir is not null) o.StateDir = f.StateDir;
         if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
         if (f.MaxPageSize is { } m) o.MaxPageSize = m;

@@ -11,7 +11,6 @@ public sealed class ConfigFile
     public List<string>? Listen { get; set; }
     public TlsConfig? Tls { get; set; }
     public bool? AllowInsecureRemote { get; set; }
-    public string? SocketGroup { get; set; }
     public string? StateDir { get; set; }
     public string? SchemeBase { get; set; }
     public int? MaxPageSize { get; set; }

@@ -57,10 +57,10 @@ public sealed partial class AgentServer : IAsyncDisposable
         });
         await AgentHost.PrepareAsync(_app, CancellationToken.None);
         await _app.StartAsync();
-        if (Options.Listen.StartsWith("http://unix:", StringComparison.Ordinal))
+        if (Options.Listen[0].StartsWith("http://unix:", StringComparison.Ordinal))
         {
             BaseUrl = "http://agent.test";
-            Client = UnixSocketClient(Options.Listen["http://unix:".Length..], BaseUrl, TimeSpan.FromSeconds(30));
+            Client = UnixSocketClient(Options.Listen[0]["http://unix:".Length..], BaseUrl, TimeSpan.FromSeconds(30));
         }
         else
         {

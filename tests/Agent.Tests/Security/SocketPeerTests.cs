@@ -21,7 +21,7 @@ public sealed class SocketPeerTests : AgentTestBase, IDisposable
         _gid = PeerCredentials.GroupId(_group) ?? throw new InvalidOperationException($"groupadd {_group} made no group");
         return AgentServer.StartAsync(beforeStart: s =>
         {
-            s.Options.Listen = "http://unix:" + Path.Combine(s.StateDir, "api.sock");
+            s.Options.Listen = ["http://unix:" + Path.Combine(s.StateDir, "api.sock")];
             s.Options.SocketGroup = _group;
         });
     }
