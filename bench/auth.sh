@@ -38,14 +38,14 @@ basic=$(printf 'bench:%s' "$token" | base64 -w0)
 [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p0$none")" == 200 ]]
 [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$((p0 + 1))$tok")" == 200 ]]
 [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Basic $basic" "http://127.0.0.1:$((p0 + 1))$tok")" == 200 ]]
-: >"$tmp/none"; : >"$tmp/bearer"; : >"$tmp/basic"
+: >"$tmp/r-none"; : >"$tmp/r-bearer"; : >"$tmp/r-basic"
 for _ in $(seq 1 "$runs"); do
-  rps "http://127.0.0.1:$p0$none" >>"$tmp/none"
-  rps -H "Authorization: Bearer $token" "http://127.0.0.1:$((p0 + 1))$tok" >>"$tmp/bearer"
-  rps -H "Authorization: Basic $basic" "http://127.0.0.1:$((p0 + 1))$tok" >>"$tmp/basic"
+  rps "http://127.0.0.1:$p0$none" >>"$tmp/r-none"
+  rps -H "Authorization: Bearer $token" "http://127.0.0.1:$((p0 + 1))$tok" >>"$tmp/r-bearer"
+  rps -H "Authorization: Basic $basic" "http://127.0.0.1:$((p0 + 1))$tok" >>"$tmp/r-basic"
 done
-n=$(median <"$tmp/none"); b=$(median <"$tmp/bearer"); s=$(median <"$tmp/basic")
+n=$(median <"$tmp/r-none"); b=$(median <"$tmp/r-bearer"); s=$(median <"$tmp/r-basic")
 echo "GET one entity, wrk -t1 -c8, ${secs}s x $runs runs (medians):"
-echo "  auth none (baseline): $n req/s   runs: $(tr '\n' ' ' <"$tmp/none")"
-echo "  Bearer token:         $b req/s   runs: $(tr '\n' ' ' <"$tmp/bearer")  ratio $(awk -v a="$b" -v n="$n" 'BEGIN {printf "%.3f", a / n}')"
-echo "  Basic (token):        $s req/s   runs: $(tr '\n' ' ' <"$tmp/basic")  ratio $(awk -v a="$s" -v n="$n" 'BEGIN {printf "%.3f", a / n}')"
+echo "  auth none (baseline): $n req/s   runs: $(tr '\n' ' ' <"$tmp/r-none")"
+echo "  Bearer token:         $b req/s   runs: $(tr '\n' ' ' <"$tmp/r-bearer")  ratio $(awk -v a="$b" -v n="$n" 'BEGIN {printf "%.3f", a / n}')"
+echo "  Basic (token):        $s req/s   runs: $(tr '\n' ' ' <"$tmp/r-basic")  ratio $(awk -v a="$s" -v n="$n" 'BEGIN {printf "%.3f", a / n}')"
