@@ -7,8 +7,16 @@
 set -euo pipefail
 bin=$(realpath "$1"); secs=${2:-5}; runs=${3:-3}
 tmp=$(mktemp -d /tmp/occi-bench-auth.XXXXXX)
-pids=()
-cleanup() { local p; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+# start() runs in a command substitution (a subshell): each agent's pid goes to a file.
+cleanup() {
+  local f p
+  for f in "$tmp"/*/pid; do
+    [[ -f "$f" ]] && p=$(cat "$f") || continue
+    kill "$p" 2>/dev/null || true
+    while kill -0 "$p" 2>/dev/null; do sleep 0.05; done
+  done
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 start() { # name port auth -> starts an agent, prints the path of one storage entity
@@ -16,7 +24,7 @@ start() { # name port auth -> starts an agent, prints the path of one storage en
   mkdir -p "$dir"
   printf '{ "auth": "%s", "schemeBase": "http://bench.test/occi/" }\n' "$3" >"$dir/agent.json"
   "$bin" --listen "http://127.0.0.1:$2" --state-dir "$dir/var" --config "$dir/agent.json" >"$dir/log" 2>&1 &
-  pids+=($!)
+  echo $! >"$dir/pid"
   local h=() i
   for i in $(seq 1 300); do
     [[ -f "$dir/var/admin.token" ]] && h=(-H "Authorization: Bearer $(cat "$dir/var/admin.token")")
