@@ -53,6 +53,7 @@ wait_for() { # seconds command... : polls every 50 ms
 }
 lease_of() { c "http://agent$1/console" | sed -n "s/^${M}lease $2 \\([0-9.]*\\)\r\\{0,1\\}$/\\1/p" | tail -1; }
 
+# Root on the socket is admin by its kernel credentials (SO_PEERCRED, README "Authentication").
 ip netns add "$ns"
 ip -n "$ns" link set lo up
 "$repo/scripts/build-test-guest" "$state/var/images" >/dev/null

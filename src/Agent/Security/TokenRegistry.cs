@@ -34,17 +34,20 @@ public sealed class TokenRegistry : IDisposable
     public Caller? Verify(string token)
     {
         if (!ApiToken.TryParse(token, out var id, out var secret)) return null;
-        RefreshIfChanged();
+        RefreshIfChanged(force: false);
+        // An unknown id may be a token created a moment ago: look at the file now (a stat), so
+        // `token create` works at once; revocations are seen by the periodic check.
+        if (!_byId.ContainsKey(id)) RefreshIfChanged(force: true);
         if (!_byId.TryGetValue(id, out var entry) || !ApiToken.Matches(entry.Record.Salt, entry.Record.Hash, secret)) return null;
         _used[id] = DateTimeOffset.UtcNow;
         _dirty = true;
         return new Caller(entry.Record.Name, entry.Role);
     }
 
-    private void RefreshIfChanged()
+    private void RefreshIfChanged(bool force)
     {
         var now = Stopwatch.GetTimestamp();
-        if (now < Interlocked.Read(ref _nextCheck)) return;
+        if (!force && now < Interlocked.Read(ref _nextCheck)) return;
         Interlocked.Exchange(ref _nextCheck, now + CheckEvery);
         lock (_reload)
         {
