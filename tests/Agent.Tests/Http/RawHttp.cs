@@ -16,6 +16,8 @@ public static class RawHttp
         var stream = client.GetStream();
         var token = Path.Combine(agent.StateDir, "admin.token");
         var auth = File.Exists(token) ? $"Authorization: Bearer {File.ReadAllText(token).Trim()}\r\n" : "";
+        // The agent answers 421 to a Host it does not listen on (BrowserGuard): name the real one.
+        head = System.Text.RegularExpressions.Regex.Replace(head, @"\r\nHost: [^\r]*\r\n", $"\r\nHost: {uri.Authority}\r\n");
         await stream.WriteAsync(Encoding.UTF8.GetBytes(head.Replace("\r\n\r\n", "\r\n" + auth + "\r\n")));
         if (body is not null) await stream.WriteAsync(body);
         if (closeEarly)
