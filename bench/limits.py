@@ -135,6 +135,7 @@ def main():
             if base is None:
                 base = median
             print(f"{name:40s} {status}  {median:8.1f} ms  ratio to minimal create {median / base:6.1f}")
+        time.sleep(3)  # the memory trim runs after a quiet second
         idle = agent.rss()
         print(f"idle RSS {idle:.1f} MiB; burst of 32 parallel 1 MiB requests (text/plain, {len(body)} bytes):")
         for round in range(3):
