@@ -33,7 +33,8 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         var baseline = Digest(agent);
         var previous = "";
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < count && failures.Count < 10; i++)
+        // Counts requests sent: skipped ones are made up for (within twice the count generated).
+        for (var i = 0; sent < count && i < 2 * count && failures.Count < 10; i++)
         {
             var req = gen.Next();
             if (WouldTouchHost(req))
@@ -87,7 +88,7 @@ public sealed class HttpFuzzTests(ITestOutputHelper output)
         output.WriteLine("statuses: " + string.Join(", ", statuses.Select(kv => $"{kv.Key}×{kv.Value}")));
         foreach (var f in failures) output.WriteLine(f);
         Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} failure(s), first:\n{failures.FirstOrDefault()}");
-        Assert.True(sent >= count / 2, $"only {sent} of {count} requests were sent");
+        Assert.True(sent >= count, $"only {sent} of {count} requests were sent");
     }
 
     /// <summary>VM boots and host networks are out of this test's scope (and its time budget).</summary>

@@ -35,6 +35,20 @@ public sealed class LimitTests : AgentTestBase
         await AssertTooLarge(await Agent.SendAsync(HttpMethod.Post, "/storage/", atLimit + " "), $"limit of {max} bytes (maxRequestBytes)");
     }
 
+    /// <summary>A chunked body announces no length: it is refused once the limit is passed.</summary>
+    [Fact]
+    public async Task ChunkedBody_PastTheLimit_Is413()
+    {
+        var max = RequestLimits.DefaultMaxRequestBytes;
+        var body = Encoding.UTF8.GetBytes(StorageKind + "\r\n" + new string(' ', max));
+        var req = new HttpRequestMessage(HttpMethod.Post, "/storage/") { Content = new StreamContent(new MemoryStream(body)) };
+        req.Content.Headers.TryAddWithoutValidation("Content-Type", "text/plain");
+        req.Headers.TransferEncodingChunked = true;
+        var r = await Agent.Client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        Assert.Contains(max.ToString(System.Globalization.CultureInfo.InvariantCulture), await r.BodyAsync());
+    }
+
     [Fact]
     public async Task Categories_AThousandAreRead_OneMoreIs413()
     {
