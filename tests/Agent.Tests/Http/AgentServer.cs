@@ -22,6 +22,8 @@ public sealed partial class AgentServer : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     public AgentOptions Options { get; }
+    /// <summary>The in-process agent's services (tests that look at its store directly).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the agent runs as a separate process");
     /// <summary>Extra logging set-up for the in-process agent (a test that checks what is logged).</summary>
     public Action<ILoggingBuilder>? Logging { get; set; }
 

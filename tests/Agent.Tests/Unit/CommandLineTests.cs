@@ -35,6 +35,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(["http://[::1]:9"], fromFlag.Listen);
     }
 
+    [Fact]
+    public void Parse_LimitSettings_FromTheConfigFile()
+    {
+        var file = Path.Combine(_dir, "limits.json");
+        File.WriteAllText(file, """{ "maxRequestBytes": 2097152, "maxUserMixins": 50, "maxStorageGiB": 512 }""");
+        var (_, o) = CommandLine.Parse(["--config", file], Env());
+        Assert.Equal(2097152, o.MaxRequestBytes);
+        Assert.Equal(50, o.MaxUserMixins);
+        Assert.Equal(512, o.MaxStorageGiB);
+    }
+
+    [Theory]
+    [InlineData("maxRequestBytes", "100")]
+    [InlineData("maxUserMixins", "-1")]
+    [InlineData("maxStorageGiB", "0")]
+    [InlineData("maxStorageGiB", "1e9")]
+    public void Parse_LimitSettings_OutOfRange_NameTheSetting(string key, string value)
+    {
+        var file = Path.Combine(_dir, "bad-limits.json");
+        File.WriteAllText(file, $"{{ \"{key}\": {value} }}");
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", file], Env()));
+        Assert.Contains(key, e.Message);
+    }
+
     [Theory]
     [InlineData("--bogus")]
     [InlineData("--listen")]
