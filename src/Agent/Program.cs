@@ -10,6 +10,13 @@ using OcciAgent.Tls;
 // qemu-img, dnsmasq) make is private unless opened on purpose (README "Files and their modes").
 PosixAccess.SetPrivateUmask();
 AgentOptions? started = null;
+// SIGHUP means "reload the certificate", never "terminate", from the very start.
+Action? onSighup = null;
+using var sighup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, ctx =>
+{
+    ctx.Cancel = true;
+    onSighup?.Invoke();
+});
 try
 {
     var (command, options) = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
@@ -43,6 +50,7 @@ try
     await app.StartAsync();
     OcciAgent.Http.Listeners.GrantSocketGroup(options, log);
     tls.Watch(log);
+    onSighup = () => tls.Reload("SIGHUP", force: true);
     Log.Started(log, AgentHost.Version, string.Join(", ", app.Urls), Path.GetFullPath(options.StateDir));
     // READY=1 only now: Kestrel listens and the start-up reconcile is done (PrepareAsync).
     var status = $"serving {string.Join(", ", app.Urls)}, state dir {Path.GetFullPath(options.StateDir)}";
