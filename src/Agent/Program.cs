@@ -9,7 +9,6 @@ using OcciAgent.Tls;
 // Before anything is written: every file, directory and socket the agent and its children (QEMU,
 // qemu-img, dnsmasq) make is private unless opened on purpose (README "Files and their modes").
 PosixAccess.SetPrivateUmask();
-AgentOptions? started = null;
 // SIGHUP means "reload the certificate", never "terminate", from the very start.
 Action? onSighup = null;
 using var sighup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, ctx =>
@@ -35,7 +34,6 @@ try
     using var notifier = SdNotifier.FromEnvironment();
     StateDirModes.Apply(options);
     using var stateLock = StateDirLock.Acquire(options.StateDir);
-    started = options;
     await using var app = AgentHost.Build(options);
     await AgentHost.PrepareAsync(app, CancellationToken.None);
     var log = app.Services.GetRequiredService<ILogger<Program>>();
@@ -47,7 +45,15 @@ try
     {
         if (notifier.Stopping("stopping; VMs keep running")) Log.NotifiedStopping(log);
     });
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (Exception e) when (OcciAgent.Http.Listeners.DescribeBindFailure(e, options) is { } line)
+    {
+        Console.Error.WriteLine($"occi-agent: {line}");
+        return 1;
+    }
     OcciAgent.Http.Listeners.GrantSocketGroup(options, log);
     tls.Watch(log);
     onSighup = () => tls.Reload("SIGHUP", force: true);
@@ -73,11 +79,7 @@ catch (TlsCertificateException e)
     Console.Error.WriteLine($"occi-agent: {e.Message}");
     return 2;
 }
-catch (Exception e) when (started is not null && OcciAgent.Http.Listeners.DescribeBindFailure(e, started) is { } line)
-{
-    Console.Error.WriteLine($"occi-agent: {line}");
-    return 1;
-}
+
 catch (StateDirLockedException e)
 {
     Console.Error.WriteLine($"occi-agent: {e.Message}");
