@@ -79,7 +79,6 @@ catch (TlsCertificateException e)
     Console.Error.WriteLine($"occi-agent: {e.Message}");
     return 2;
 }
-
 catch (StateDirLockedException e)
 {
     Console.Error.WriteLine($"occi-agent: {e.Message}");
