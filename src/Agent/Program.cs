@@ -9,7 +9,13 @@ using OcciAgent.Tls;
 // Before anything is written: every file, directory and socket the agent and its children (QEMU,
 // qemu-img, dnsmasq) make is private unless opened on purpose (README "Files and their modes").
 PosixAccess.SetPrivateUmask();
-AgentOptions? started = null;
+// SIGHUP means "reload the certificate", never "terminate", from the very start.
+Action? onSighup = null;
+using var sighup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, ctx =>
+{
+    ctx.Cancel = true;
+    onSighup?.Invoke();
+});
 try
 {
     if (args is ["token", ..]) return OcciAgent.Security.TokenCommand.Run(args[1..], Environment.GetEnvironmentVariable, Console.Out);
@@ -29,7 +35,6 @@ try
     using var notifier = SdNotifier.FromEnvironment();
     StateDirModes.Apply(options);
     using var stateLock = StateDirLock.Acquire(options.StateDir);
-    started = options;
     await using var app = AgentHost.Build(options);
     await AgentHost.PrepareAsync(app, CancellationToken.None);
     var log = app.Services.GetRequiredService<ILogger<Program>>();
@@ -41,9 +46,18 @@ try
     {
         if (notifier.Stopping("stopping; VMs keep running")) Log.NotifiedStopping(log);
     });
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (Exception e) when (OcciAgent.Http.Listeners.DescribeBindFailure(e, options) is { } line)
+    {
+        Console.Error.WriteLine($"occi-agent: {line}");
+        return 1;
+    }
     OcciAgent.Http.Listeners.GrantSocketGroup(options, log);
     tls.Watch(log);
+    onSighup = () => tls.Reload("SIGHUP", force: true);
     Log.Started(log, AgentHost.Version, string.Join(", ", app.Urls), Path.GetFullPath(options.StateDir));
     // READY=1 only now: Kestrel listens and the start-up reconcile is done (PrepareAsync).
     var status = $"serving {string.Join(", ", app.Urls)}, state dir {Path.GetFullPath(options.StateDir)}";
@@ -65,11 +79,6 @@ catch (TlsCertificateException e)
 {
     Console.Error.WriteLine($"occi-agent: {e.Message}");
     return 2;
-}
-catch (Exception e) when (started is not null && OcciAgent.Http.Listeners.DescribeBindFailure(e, started) is { } line)
-{
-    Console.Error.WriteLine($"occi-agent: {line}");
-    return 1;
 }
 catch (StateDirLockedException e)
 {

@@ -16,6 +16,7 @@ trap 'rm -rf "$root"' EXIT
 host_wants=/etc/systemd/system/multi-user.target.wants/occi-agent.service
 host_had_link=$([[ -e $host_wants || -L $host_wants ]] && echo yes || echo no)
 host_status=$(dpkg-query -W -f='${Status}' occi-agent 2>/dev/null || true)
+host_group=$(getent group occi-agent || true)
 
 info=$(dpkg-deb --info "$deb")
 field() { dpkg-deb --field "$deb" "$1"; }
@@ -27,7 +28,7 @@ mode_of() { awk -v p="./$1" '$6 == p {print $1, $2}' <<<"$contents"; }
 echo "== dpkg-deb --info / --contents"
 check "Package occi-agent, Architecture amd64" test "$(field Package) $(field Architecture)" = "occi-agent amd64"
 check "file name carries the version $version" test "$(basename "$deb")" = "occi-agent_${version}_amd64.deb"
-for dep in libc6 qemu-system-x86 qemu-utils iproute2 dnsmasq-base; do
+for dep in libc6 qemu-system-x86 qemu-utils iproute2 dnsmasq-base passwd; do
   check "Depends on $dep" grep -qE "(^|, )$dep( |,|$)" <<<"$(field Depends)"
 done
 check "conffiles lists /etc/occi-agent/config.json" grep -qx "/etc/occi-agent/config.json" <<<"$(dpkg-deb --info "$deb" conffiles)"
@@ -41,6 +42,8 @@ check "no state shipped under /var" bash -c '! grep -q " \./var/" <<<"$1"' _ "$c
 echo "== install into a throw-away root ($root)"
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
 : > "$root/var/lib/dpkg/status"
+# The root's own group database, where postinst adds the socket's group (groupadd --prefix).
+mkdir -p "$root/etc"; echo "root:x:0:" > "$root/etc/group"
 dpkg_r() { dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null "$@"; }
 check "dpkg -i" dpkg_r -i "$deb"
 check "status: install ok installed" test "$(dpkg-query --root="$root" -W -f='${Status}' occi-agent 2>/dev/null)" = "install ok installed"
@@ -48,7 +51,13 @@ check "conffile registered" grep -q "^ /etc/occi-agent/config.json [0-9a-f]\{32\
 check "installed binary 0755" test "$(stat -c %a "$root/usr/bin/occi-agent")" = 755
 check "installed unit file" grep -qx "Type=notify" "$root/lib/systemd/system/occi-agent.service"
 check "installed config" grep -q '"stateDir": "/var/lib/occi-agent"' "$root/etc/occi-agent/config.json"
-check "postinst made /var/lib/occi-agent 0750" test "$(stat -c %a "$root/var/lib/occi-agent" 2>/dev/null)" = 750
+check "postinst made /var/lib/occi-agent 0700" test "$(stat -c %a "$root/var/lib/occi-agent" 2>/dev/null)" = 700
+check "postinst made the system group occi-agent (in the root's /etc/group)" \
+  bash -c 'gid=$(awk -F: "\$1 == \"occi-agent\" {print \$3}" "$1/etc/group") && [[ -n $gid && $gid -lt 1000 ]]' _ "$root"
+check "packaged config serves loopback and /run/occi-agent/occi.sock" \
+  grep -q '"listen": \["http://127.0.0.1:8080", "http://unix:/run/occi-agent/occi.sock"\]' "$root/etc/occi-agent/config.json"
+check "unit: StateDirectoryMode=0700, RuntimeDirectoryMode=0711, UMask=0077" \
+  bash -c 'for l in StateDirectoryMode=0700 RuntimeDirectoryMode=0711 UMask=0077; do grep -qx "$l" "$1" || exit 1; done' _ "$root/lib/systemd/system/occi-agent.service"
 check "unit enabled inside the root (multi-user.target.wants)" \
   test "$(readlink "$root/etc/systemd/system/multi-user.target.wants/occi-agent.service")" = /lib/systemd/system/occi-agent.service
 ver_out=$("$root/usr/bin/occi-agent" --version 2>&1)
@@ -71,8 +80,11 @@ check "state removed by purge" test ! -e "$root/var/lib/occi-agent"
 check "config dir removed by purge" test ! -e "$root/etc/occi-agent"
 check "enablement link removed by purge" test ! -L "$root/etc/systemd/system/multi-user.target.wants/occi-agent.service"
 check "package unknown after purge" bash -c '! dpkg-query --root="$1" -W occi-agent >/dev/null 2>&1' _ "$root"
+check "group kept after purge" grep -q '^occi-agent:' "$root/etc/group"
 check "reinstall after purge" dpkg_r -i "$deb"
+check "reinstall keeps one occi-agent group" test "$(grep -c '^occi-agent:' "$root/etc/group")" = 1
 check "the host's own systemd links untouched" test "$([[ -e $host_wants || -L $host_wants ]] && echo yes || echo no)" = "$host_had_link"
+check "the host's group database untouched" test "$(getent group occi-agent || true)" = "$host_group"
 check "the host's dpkg database untouched" test "$(dpkg-query -W -f='${Status}' occi-agent 2>/dev/null || true)" = "$host_status"
 
 echo "deb size: $(stat -c %s "$deb") bytes; Installed-Size: $(field Installed-Size) KiB; installed files: $(du -sk --apparent-size "$root/usr" "$root/lib" "$root/etc" | awk '{k+=$1} END {print k}') KiB"

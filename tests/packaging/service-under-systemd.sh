@@ -47,6 +47,10 @@ mkdir -p "$croot/var/lib/occi-agent/images"
 "$repo/scripts/build-test-guest" "$croot/var/lib/occi-agent/images" >/dev/null 2>&1 || echo "(building the test guest failed)"
 # A deliberately broken image: its sidecar is not JSON, so the agent logs a warning ([102]).
 : > "$croot/var/lib/occi-agent/images/broken.qcow2"; echo '{' > "$croot/var/lib/occi-agent/images/broken.json"
+# What postinst does on a live system (here the package went into /opt/occi-root, whose
+# /etc/group is not the container's): the socket's group, and a member of it for the checks.
+c groupadd --system occi-agent
+c useradd --system --no-create-home --groups occi-agent occi-member
 c systemctl daemon-reload
 # The package's D-Bus policy on the container's system bus (its /usr is the host's, so the copy
 # goes to /etc): with it, dhcpBus=auto takes the system bus for dnsmasq's lease signals.
@@ -64,6 +68,21 @@ check "STATUS= from the agent: $(prop occi-agent StatusText)" bash -c '[[ "$1" =
 check "serves HTTP: GET /-/ is 200" test "$(http -o /dev/null -w '%{http_code}' $A/-/)" = 200
 check "GET /host: accelerator and QEMU seen from inside the sandbox" bash -c 'grep -q "^vms.available: true" <<<"$1"' _ "$(http $A/host)"
 check "state in the StateDirectory /var/lib/occi-agent" test -f "$croot/var/lib/occi-agent/occi.db"
+
+echo "== the local socket and file modes"
+sock=/run/occi-agent/occi.sock
+# The admin token once authentication is on (root and group members need none on the socket).
+tokfile=$croot/var/lib/occi-agent/admin.token
+auth=(); [[ -f $tokfile ]] && auth=(-H "Authorization: Bearer $(cat "$tokfile")")
+sock_get() { c setpriv "$@" curl -s --max-time 20 -o /dev/null -w '%{http_code}' "${auth[@]}" --unix-socket $sock http://localhost/-/; }
+journal_has() { c journalctl -u occi-agent --no-pager -o cat | grep -q "$1"; }
+check "root: curl --unix-socket $sock http://localhost/-/ is 200" test "$(sock_get --reuid=0)" = 200
+check "socket is 0660 root:occi-agent" test "$(c stat -c '%a %U %G' $sock)" = "660 root occi-agent"
+check "/run/occi-agent is 0711 (traversable, not listable)" test "$(c stat -c '%a' /run/occi-agent)" = 711
+check "a member of occi-agent connects: 200" test "$(sock_get --reuid=occi-member --regid=occi-member --init-groups)" = 200
+check "nobody (not in the group) cannot connect" test "$(sock_get --reuid=nobody --regid=nogroup --clear-groups)" = 000
+check "state dir 0700, occi.db 0600" test "$(stat -c %a "$croot/var/lib/occi-agent")/$(stat -c %a "$croot/var/lib/occi-agent/occi.db")" = 700/600
+check "journal: the socket was given to the group ([165])" journal_has '\[165\] unix socket /run/occi-agent/occi.sock: mode 0660, group occi-agent'
 w1=$(prop occi-agent WatchdogTimestampMonotonic); sleep 4; w2=$(prop occi-agent WatchdogTimestampMonotonic)
 check "watchdog pings arrive (WatchdogTimestamp $w1 -> $w2) and the unit stays up" \
   bash -c '(( $1 > 0 && $2 > $1 )) && [[ $(systemctl show -P ActiveState occi-agent 2>/dev/null || echo "$3") == active ]]' _ "$w1" "$w2" "$(prop occi-agent ActiveState)"

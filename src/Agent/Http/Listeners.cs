@@ -64,9 +64,17 @@ public static class Listeners
                 Log.SocketGroupMissing(log, path, options.SocketGroup);
                 continue;
             }
-            PosixAccess.ChangeGroup(path, gid);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-            Log.SocketAccess(log, path, "0660", options.SocketGroup);
+            try
+            {
+                PosixAccess.ChangeGroup(path, gid);
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+                Log.SocketAccess(log, path, "0660", options.SocketGroup);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Still served, owner-only: a safe fallback, said loudly.
+                Log.SocketGroupFailed(log, path, options.SocketGroup, e.Message);
+            }
         }
     }
 

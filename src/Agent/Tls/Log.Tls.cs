@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(165, LogLevel.Information, "unix socket {Path}: mode {Mode}, group {Group}")]
     public static partial void SocketAccess(ILogger log, string path, string mode, string group);
 
+    [LoggerMessage(167, LogLevel.Warning, "unix socket {Path}: cannot give it to group {Group} ({Error}), so only the agent's own user can connect")]
+    public static partial void SocketGroupFailed(ILogger log, string path, string group, string error);
+
     [LoggerMessage(166, LogLevel.Warning, "unix socket {Path}: group {Group} does not exist, so only the agent's own user can connect")]
     public static partial void SocketGroupMissing(ILogger log, string path, string group);
 }

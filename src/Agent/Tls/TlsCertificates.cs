@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
@@ -20,7 +19,6 @@ public sealed class TlsCertificates : IDisposable
     private (DateTime, long, DateTime, long) _seen;
     private string? _lastError;
     private ILogger? _log;
-    private PosixSignalRegistration? _sighup;
     private Timer? _poll;
 
     private TlsCertificates(string? certPath, string? keyPath, bool generated)
@@ -67,16 +65,11 @@ public sealed class TlsCertificates : IDisposable
         }),
     };
 
-    /// <summary>Reload on SIGHUP and on file change from now on.</summary>
+    /// <summary>Reload on file change from now on (SIGHUP: <see cref="Reload"/> with force, from Program).</summary>
     public void Watch(ILogger log)
     {
-        if (CertificatePath is null) return;
         _log = log;
-        _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
-        {
-            ctx.Cancel = true; // SIGHUP means "reload", never "terminate"
-            Reload("SIGHUP", force: true);
-        });
+        if (CertificatePath is null) return;
         _poll = new Timer(_ => Reload("file change", force: false), null, PollPeriod, PollPeriod);
     }
 
@@ -129,7 +122,6 @@ public sealed class TlsCertificates : IDisposable
 
     public void Dispose()
     {
-        _sighup?.Dispose();
         _poll?.Dispose();
     }
 }

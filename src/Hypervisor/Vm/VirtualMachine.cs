@@ -145,6 +145,7 @@ public sealed partial class VirtualMachine
         var pid = await _launcher.LaunchAsync(spec, args, ct).ConfigureAwait(false);
         try
         {
+            Directory.RestrictRuntimeFiles();
             await AttachAsync(pid, ct).ConfigureAwait(false);
         }
         catch

@@ -45,6 +45,15 @@ public sealed class VmDirectory
     public int? ReadPid() =>
         System.IO.File.Exists(PidFile) && int.TryParse(System.IO.File.ReadAllText(PidFile).Trim(), out var pid) && pid > 0 ? pid : null;
 
+    /// <summary>Makes QEMU's sockets and pid file owner-only: a daemonizing QEMU sets its own
+    /// umask (027), so they come out group-readable; only the agent's user may drive the VM.</summary>
+    public void RestrictRuntimeFiles()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        foreach (var f in new[] { QmpSocket, SerialSocket, MonitorSocket, PidFile })
+            if (System.IO.File.Exists(f)) System.IO.File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
     /// <summary>Removes stale sockets and pid file of a dead QEMU before a new launch.</summary>
     public void ClearRuntimeFiles()
     {

@@ -168,6 +168,18 @@ public sealed class ListenerBinaryTests : IDisposable
         Assert.Equal(0, await agent.TerminateAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task A_configured_certificate_that_does_not_load_is_one_line_and_exit_2()
+    {
+        var config = Path.Combine(_dir, "agent.json");
+        var missing = Path.Combine(_dir, "missing.pem");
+        File.WriteAllText(config, $$"""{ "tls": { "certificate": "{{missing}}", "key": "{{missing}}" } }""");
+        await using var agent = AgentProcess.Start(NoEnv, "--config", config, "--listen", $"https://127.0.0.1:{FreePort()}");
+        Assert.Equal(2, await agent.ExitCodeAsync(StartTimeout));
+        var line = Assert.Single(agent.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"cannot load the TLS certificate {missing}", line);
+    }
+
     /// <summary>A self-signed P-256 pair for 127.0.0.1, written key first through renames (as a
     /// rotation tool would); returns its SHA-256 fingerprint.</summary>
     private static string WritePair(string certPath, string keyPath, string name)
