@@ -86,6 +86,13 @@ public sealed class CrashAudit(CrashAgent agent, List<Tracked> model, List<Track
                 if (!File.Exists(Path.Combine(agent.StateDir, "vms", t.Id, "root.qcow2")))
                     Problem(ref HalfDone, $"compute {t.Id} has no root overlay");
                 break;
+            case "network" or "networkinterface":
+                if (Attr(body, $"occi.{t.Kind}.state") == "error")
+                    Problem(ref HalfDone, $"{t.Kind} {t.Id} is in state error: {Attr(body, $"occi.{t.Kind}.state.message")}");
+                if (agent.Netns is not null && !agent.OwnedLinks().Any(l => l.Kind == t.Kind && l.Id == t.Id))
+                    Problem(ref HalfDone, $"{t.Kind} {t.Id} has no {(t.Kind == "network" ? "bridge" : "tap")}");
+                if (t.Kind == "networkinterface") goto case "storagelink";
+                break;
             case "storagelink":
                 foreach (var end in new[] { Attr(body, "occi.core.source"), Attr(body, "occi.core.target") })
                     if (end is null || !(await GetAsync(end.StartsWith('/') ? end : new Uri(end).AbsolutePath)).Exists) Problem(ref HalfDone, $"storagelink {t.Id} points at {end}, which is gone");
@@ -115,6 +122,13 @@ public sealed class CrashAudit(CrashAgent agent, List<Tracked> model, List<Track
         }
         foreach (var f in Directory.EnumerateFiles(Path.Combine(agent.StateDir, "images"), ".*"))
             Problem(ref Orphans, $"unfinished image {f}");
+        if (agent.Netns is not null)
+            foreach (var (kind, id, name) in agent.OwnedLinks())
+            {
+                var path = kind == "vlan" ? "/network/" + id : $"/{kind}/{id}";
+                if (!(await GetAsync(path)).Exists) Problem(ref Orphans, $"orphan {name} ({kind} {id})");
+            }
+        foreach (var p in agent.Helpers("dnsmasq")) Problem(ref Orphans, $"dnsmasq {p} although no network is dynamic");
         foreach (var p in agent.Helpers("qemu")) Problem(ref Orphans, $"process {p} of this state dir: {File.ReadAllText($"/proc/{p}/cmdline").Replace('\0', ' ')}");
     }
 
