@@ -129,6 +129,22 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
         Settle(t, r, HttpStatusCode.Created, () => t.Present = true);
     }
 
+    /// <summary>A compute of the busybox test guest, booted (QEMU keeps running across agent
+    /// kills by design; the restarted agent must reattach it). Throws unless acknowledged.</summary>
+    public async Task BootAsync(int worker, string guestTpl)
+    {
+        var t = Track("compute", worker);
+        var r = await SendAsync(HttpMethod.Post, "/compute/", Body(
+            $"Category: compute; scheme=\"{Infra}\"; class=\"kind\"", guestTpl,
+            $"X-OCCI-Attribute: occi.core.id=\"{t.Id}\"", "X-OCCI-Attribute: occi.core.title=\"booted\""));
+        Settle(t, r, HttpStatusCode.Created, () => { t.Present = true; t.Title = "booted"; });
+        lock (_gate) t.InFlight = "action";
+        var start = await SendAsync(HttpMethod.Post, t.Path + "?action=start", Body(
+            "Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""));
+        Settle(t, start, HttpStatusCode.OK, () => t.Running = true);
+        if (!t.Running) throw new InvalidOperationException($"starting {t.Path}: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync()}");
+    }
+
     /// <summary>A network is a bridge (static: no DHCP server).</summary>
     private async Task CreateNetworkAsync(int worker)
     {

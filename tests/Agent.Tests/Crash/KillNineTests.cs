@@ -12,6 +12,7 @@ namespace OcciAgent.Tests.Crash;
 public sealed class KillNineTests(ITestOutputHelper output)
 {
     private const int Workers = 4;
+    private const int BootRound = 2;
 
     [Fact]
     public async Task KillNine_DuringConcurrentWrites_LosesNothingAndLeavesNoOrphan()
@@ -24,6 +25,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
         var images = Path.Combine(agent.StateDir, "images");
         Directory.CreateDirectory(images);
         Http.AgentServer.QemuImg("create", "-q", "-f", "qcow2", Path.Combine(images, "tiny.qcow2"), "16M");
+        Vms.TestGuest.Register(agent.StateDir);
         const string osTpl = "Category: tiny; scheme=\"http://node.test/occi/infrastructure/os_tpl#\"; class=\"mixin\"";
         var model = new List<Tracked>();
         var mixins = new List<TrackedMixin>();
@@ -40,6 +42,9 @@ public sealed class KillNineTests(ITestOutputHelper output)
             var rng = new Random(seed * 1000 + round);
             var killAfter = 150 + rng.Next(1500);
             var workload = new CrashWorkload(agent.Client, model, mixins, osTpl, withNetworks: true);
+            // One round with a running VM: the kill leaves QEMU running; the restarted agent must
+            // reattach it, and a delete cut short must not leave it running without its compute.
+            if (round == BootRound) await workload.BootAsync(0, Vms.TestGuest.OsTpl);
             using var stop = new CancellationTokenSource();
             var tasks = Enumerable.Range(0, Workers).Select(w => new Random(rng.Next()))
                 .Select((wr, w) => Task.Run(() => workload.RunAsync(w, wr, stop.Token))).ToList();
@@ -59,7 +64,7 @@ public sealed class KillNineTests(ITestOutputHelper output)
             foreach (var (what, count) in workload.Acked) acked[what] = acked.GetValueOrDefault(what) + count;
             output.WriteLine($"round {round}: killed after {killAfter} ms, {workload.Answered} answered, {inFlight} in flight; " +
                 $"restart {restart.TotalSeconds:F2} s; lost={audit.Lost} orphan={audit.Orphans} half-done={audit.HalfDone}; " +
-                $"{model.Count} entities, {mixins.Count} user mixins; round {watch.Elapsed.TotalSeconds:F1} s");
+                $"{model.Count} entities, {mixins.Count} user mixins, {agent.Helpers("qemu-system").Count} VMs running; round {watch.Elapsed.TotalSeconds:F1} s");
         }
 
         // Every intent must be resolved: the agent is stopped, so the store can be opened here.
