@@ -22,7 +22,7 @@ public sealed partial class EntityService
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The request fails with its own error; a leftover intent is resolved at the next start.
-            Log.UndoFailed(log, string.Join(", ", ids), "clearing its intent: " + ex.Message);
+            Log.IntentNotCleared(log, string.Join(", ", ids), ex.Message);
         }
     }
 
