@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(211, LogLevel.Warning, "{Kind} {Id}: finishing the interrupted {Op} failed: {Error}; the next start tries again")]
     public static partial void IntentFailed(ILogger log, string kind, string id, string op, string error);
 
+    [LoggerMessage(214, LogLevel.Warning, "{Ids}: clearing the intent of a failed request failed: {Error}; the next start resolves it")]
+    public static partial void IntentNotCleared(ILogger log, string ids, string error);
+
     [LoggerMessage(212, LogLevel.Warning, "removed {What} {Path}: no entity and no pending change names it (left by a crash)")]
     public static partial void OrphanRemoved(ILogger log, string what, string path);
 

@@ -22,7 +22,7 @@ public sealed partial class EntityService
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The request fails with its own error; a leftover intent is resolved at the next start.
-            Log.UndoFailed(log, string.Join(", ", ids), "clearing its intent: " + ex.Message);
+            Log.IntentNotCleared(log, string.Join(", ", ids), ex.Message);
         }
     }
 
@@ -40,10 +40,19 @@ public sealed partial class EntityService
                 switch (intent.Op)
                 {
                     case IntentOp.Create when store.Get(e.Id) is null:
-                        // Never stored, so never acknowledged: remove what it made on the host.
-                        if (catalog.Current.FindKind(e.KindId) is { } kind) await BackendFor(kind).UndoCreateAsync(e);
-                        store.DeleteIntent(e.Id);
-                        Log.IntentResolved(log, kindName, e.Id, op, "what it made on the host was removed");
+                        // Never stored, so never acknowledged: remove what it made on the host. The
+                        // intent goes even if that fails: the backends' sweep above already removes
+                        // every volume, VM directory and link no entity names, at every start, and an
+                        // undo that cannot work (a tap whose network is gone) must not retry for ever.
+                        try
+                        {
+                            if (catalog.Current.FindKind(e.KindId) is { } kind) await BackendFor(kind).UndoCreateAsync(e);
+                            Log.IntentResolved(log, kindName, e.Id, op, "what it made on the host was removed");
+                        }
+                        finally
+                        {
+                            store.DeleteIntent(e.Id);
+                        }
                         break;
                     case IntentOp.Delete when store.Get(e.Id) is { } stored:
                         // A delete of a resource also covers its links; one of them may be done already.

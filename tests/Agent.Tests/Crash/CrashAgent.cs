@@ -15,11 +15,19 @@ public sealed class CrashAgent : IAsyncDisposable
     private Process? _process;
     private StreamWriter? _log;
 
-    public CrashAgent(string root)
+    /// <summary>With <paramref name="netns"/> the agent runs inside that network namespace
+    /// (created here, deleted on dispose with every bridge and tap in it).</summary>
+    public CrashAgent(string root, string? netns = null)
     {
         Root = root;
+        Netns = netns;
         Directory.CreateDirectory(StateDir);
+        if (netns is null) return;
+        Http.AgentServer.Run("ip", "netns", "add", netns);
+        Http.AgentServer.Run("ip", "-n", netns, "link", "set", "lo", "up");
     }
+
+    public string? Netns { get; }
 
     public string Root { get; }
     public string StateDir => Path.Combine(Root, "state");
@@ -36,7 +44,10 @@ public sealed class CrashAgent : IAsyncDisposable
     {
         File.WriteAllText(ConfigPath, "{\"schemeBase\": \"http://node.test/occi/\"}");
         File.Delete(SocketPath);
-        var psi = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // ip netns exec execs the agent in place, so the pid is the agent's own.
+        var psi = new ProcessStartInfo(Netns is null ? Binary : "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Netns is not null)
+            foreach (var a in new[] { "netns", "exec", Netns, Binary }) psi.ArgumentList.Add(a);
         foreach (var a in new[] { "--listen", "http://unix:" + SocketPath, "--state-dir", StateDir, "--config", ConfigPath })
             psi.ArgumentList.Add(a);
         foreach (var v in new[] { "NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID" }) psi.Environment.Remove(v);
@@ -134,6 +145,21 @@ public sealed class CrashAgent : IAsyncDisposable
                 catch (IOException) { return false; }
             }).ToList();
 
+    /// <summary>The links in the agent's namespace that carry the agent's ownership alias
+    /// (<c>occi-agent:KIND:ENTITY-ID</c>, src/Net/Links/LinkNames.cs): (kind, entity id, link name).</summary>
+    public List<(string Kind, string Id, string Name)> OwnedLinks()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(Http.AgentServer.Run("ip", "-n", Netns!, "-j", "link", "show"));
+        var result = new List<(string, string, string)>();
+        foreach (var l in doc.RootElement.EnumerateArray())
+        {
+            if (!l.TryGetProperty("ifalias", out var alias) || alias.GetString() is not { } a || !a.StartsWith("occi-agent:", StringComparison.Ordinal)) continue;
+            var parts = a.Split(':', 3);
+            result.Add((parts[1], parts[2], l.GetProperty("ifname").GetString()!));
+        }
+        return result;
+    }
+
     public string Tail()
     {
         if (!File.Exists(LogPath)) return "";
@@ -156,6 +182,7 @@ public sealed class CrashAgent : IAsyncDisposable
         foreach (var p in Helpers(""))
             try { Process.GetProcessById(p).Kill(); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
         _log?.Dispose();
+        if (Netns is not null && File.Exists($"/run/netns/{Netns}")) Http.AgentServer.Run("ip", "netns", "del", Netns);
         try { Directory.Delete(Root, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 }

@@ -53,6 +53,7 @@ public sealed class CrashAudit(CrashAgent agent, List<Tracked> model, List<Track
             if (!exists) continue;
             t.Title = Attr(body, "occi.core.title");
             t.StorageState = t.Kind == "storage" ? Attr(body, "occi.storage.state") : null;
+            t.Running = t.Kind == "compute" && Attr(body, "occi.compute.state") == "active";
         }
         model.RemoveAll(t => !t.Present);
     }
@@ -82,9 +83,19 @@ public sealed class CrashAudit(CrashAgent agent, List<Tracked> model, List<Track
                     Problem(ref HalfDone, $"storage {t.Id} has no volume file");
                 break;
             case "compute":
-                if (Attr(body, "occi.compute.state") == "error") Problem(ref HalfDone, $"compute {t.Id} is in state error");
+                var computeState = Attr(body, "occi.compute.state");
+                if (computeState == "error") Problem(ref HalfDone, $"compute {t.Id} is in state error: {Attr(body, "occi.compute.state.message")}");
+                else if (t.Running && t.InFlight is null && computeState != "active")
+                    Problem(ref Lost, $"compute {t.Id} was started (acknowledged) but is {computeState}");
                 if (!File.Exists(Path.Combine(agent.StateDir, "vms", t.Id, "root.qcow2")))
                     Problem(ref HalfDone, $"compute {t.Id} has no root overlay");
+                break;
+            case "network" or "networkinterface":
+                if (Attr(body, $"occi.{t.Kind}.state") == "error")
+                    Problem(ref HalfDone, $"{t.Kind} {t.Id} is in state error: {Attr(body, $"occi.{t.Kind}.state.message")}");
+                if (agent.Netns is not null && !agent.OwnedLinks().Any(l => l.Kind == t.Kind && l.Id == t.Id))
+                    Problem(ref HalfDone, $"{t.Kind} {t.Id} has no {(t.Kind == "network" ? "bridge" : "tap")}");
+                if (t.Kind == "networkinterface") goto case "storagelink";
                 break;
             case "storagelink":
                 foreach (var end in new[] { Attr(body, "occi.core.source"), Attr(body, "occi.core.target") })
@@ -115,7 +126,18 @@ public sealed class CrashAudit(CrashAgent agent, List<Tracked> model, List<Track
         }
         foreach (var f in Directory.EnumerateFiles(Path.Combine(agent.StateDir, "images"), ".*"))
             Problem(ref Orphans, $"unfinished image {f}");
-        foreach (var p in agent.Helpers("qemu")) Problem(ref Orphans, $"process {p} of this state dir: {File.ReadAllText($"/proc/{p}/cmdline").Replace('\0', ' ')}");
+        if (agent.Netns is not null)
+            foreach (var (kind, id, name) in agent.OwnedLinks())
+            {
+                var path = kind == "vlan" ? "/network/" + id : $"/{kind}/{id}";
+                if (!(await GetAsync(path)).Exists) Problem(ref Orphans, $"orphan {name} ({kind} {id})");
+            }
+        foreach (var p in agent.Helpers("dnsmasq")) Problem(ref Orphans, $"dnsmasq {p} although no network is dynamic");
+        foreach (var p in agent.Helpers("qemu-system"))
+        {
+            var id = System.Text.RegularExpressions.Regex.Match(File.ReadAllText($"/proc/{p}/cmdline"), "/vms/([^/]+)/").Groups[1].Value;
+            if (!(await GetAsync("/compute/" + id)).Exists) Problem(ref Orphans, $"QEMU {p} of compute {id}, which does not exist");
+        }
     }
 
     private async Task CheckMixinsAsync()

@@ -14,6 +14,8 @@ public sealed class Tracked(string id, string kind, int owner)
     public string? Title { get; set; }
     /// <summary>occi.storage.state after an acknowledged online/offline.</summary>
     public string? StorageState { get; set; }
+    /// <summary>A compute whose start was acknowledged: its QEMU must run after the restart.</summary>
+    public bool Running { get; set; }
     /// <summary>For a storagelink: its compute and its storage.</summary>
     public Tracked? Source { get; init; }
     public Tracked? Target { get; init; }

@@ -7,12 +7,16 @@ namespace OcciAgent.Tests.Crash;
 /// deletes its own storages (real qcow2 volumes), computes (with an os_tpl root overlay, not
 /// booted), storagelinks and user mixins, one request at a time, recording each answer in the
 /// model. A request that gets no answer stays in flight and ends the worker.</summary>
-public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<TrackedMixin> mixins, string osTpl)
+public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<TrackedMixin> mixins, string osTpl, bool withNetworks)
 {
     private const string Infra = "http://schemas.ogf.org/occi/infrastructure#";
     private readonly Lock _gate = new();
 
     public int Answered;
+    /// <summary>Acknowledged requests by kind of change ("create storage", "delete", ...).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Acked { get; } = new();
+
+    private void Count(string what) => Acked.AddOrUpdate(what, 1, (_, n) => n + 1);
 
     public async Task RunAsync(int worker, Random rng, CancellationToken stop)
     {
@@ -24,6 +28,7 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
             lock (_gate) mine = model.Where(t => t.Owner == worker && t.Present && t.InFlight is null).ToList();
             var storages = mine.Where(t => t.Kind == "storage").ToList();
             var computes = mine.Where(t => t.Kind == "compute").ToList();
+            var networks = mine.Where(t => t.Kind == "network").ToList();
             var roll = rng.Next(100);
             try
             {
@@ -31,6 +36,9 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
                 else if (roll < 38) await CreateComputeAsync(worker);
                 else if (roll < 46 && storages.Count > 0 && computes.Count > 0)
                     await CreateLinkAsync(worker, computes[rng.Next(computes.Count)], storages[rng.Next(storages.Count)]);
+                else if (roll < 50 && withNetworks) await CreateNetworkAsync(worker);
+                else if (roll < 55 && networks.Count > 0 && computes.Count > 0)
+                    await CreateInterfaceAsync(worker, computes[rng.Next(computes.Count)], networks[rng.Next(networks.Count)]);
                 else if (roll < 64) await UpdateTitleAsync(mine[rng.Next(mine.Count)], $"w{worker}-{n}");
                 else if (roll < 76 && storages.Count > 0) await StorageActionAsync(storages[rng.Next(storages.Count)], rng);
                 else if (roll < 92) await DeleteAsync(mine[rng.Next(mine.Count)]);
@@ -67,9 +75,20 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
 
     private void Settle(Tracked t, HttpResponseMessage r, HttpStatusCode ok, Action apply)
     {
+        var what = t.InFlight switch
+        {
+            "create" => "create " + t.Kind,
+            "delete" => "delete",
+            { } f when f.StartsWith("title:", StringComparison.Ordinal) => "update",
+            _ => "action",
+        };
         lock (_gate)
         {
-            if (r.StatusCode == ok) apply();
+            if (r.StatusCode == ok)
+            {
+                apply();
+                Count(what);
+            }
             t.InFlight = null;
         }
         if ((int)r.StatusCode >= 500)
@@ -110,6 +129,46 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
         Settle(t, r, HttpStatusCode.Created, () => t.Present = true);
     }
 
+    /// <summary>A compute of the busybox test guest, booted (QEMU keeps running across agent
+    /// kills by design; the restarted agent must reattach it). Throws unless acknowledged.</summary>
+    public async Task BootAsync(int worker, string guestTpl)
+    {
+        var t = Track("compute", worker);
+        var r = await SendAsync(HttpMethod.Post, "/compute/", Body(
+            $"Category: compute; scheme=\"{Infra}\"; class=\"kind\"", guestTpl,
+            $"X-OCCI-Attribute: occi.core.id=\"{t.Id}\"", "X-OCCI-Attribute: occi.core.title=\"booted\""));
+        Settle(t, r, HttpStatusCode.Created, () => { t.Present = true; t.Title = "booted"; });
+        lock (_gate) t.InFlight = "action";
+        var start = await SendAsync(HttpMethod.Post, t.Path + "?action=start", Body(
+            "Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\""));
+        Settle(t, start, HttpStatusCode.OK, () => t.Running = true);
+        if (!t.Running) throw new InvalidOperationException($"starting {t.Path}: {(int)start.StatusCode} {await start.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>A network is a bridge (static: no DHCP server).</summary>
+    private async Task CreateNetworkAsync(int worker)
+    {
+        var t = Track("network", worker);
+        var title = $"n{worker}";
+        var r = await SendAsync(HttpMethod.Post, "/network/", Body(
+            $"Category: network; scheme=\"{Infra}\"; class=\"kind\"",
+            $"X-OCCI-Attribute: occi.core.id=\"{t.Id}\"",
+            $"X-OCCI-Attribute: occi.core.title=\"{title}\""));
+        Settle(t, r, HttpStatusCode.Created, () => { t.Present = true; t.Title = title; });
+    }
+
+    /// <summary>A networkinterface is a tap on the network's bridge.</summary>
+    private async Task CreateInterfaceAsync(int worker, Tracked compute, Tracked network)
+    {
+        var t = Track("networkinterface", worker, compute, network);
+        var r = await SendAsync(HttpMethod.Post, "/networkinterface/", Body(
+            $"Category: networkinterface; scheme=\"{Infra}\"; class=\"kind\"",
+            $"X-OCCI-Attribute: occi.core.id=\"{t.Id}\"",
+            $"X-OCCI-Attribute: occi.core.source=\"{compute.Path}\"",
+            $"X-OCCI-Attribute: occi.core.target=\"{network.Path}\""));
+        Settle(t, r, HttpStatusCode.Created, () => t.Present = true);
+    }
+
     private async Task UpdateTitleAsync(Tracked t, string title)
     {
         lock (_gate) t.InFlight = "title:" + title;
@@ -144,6 +203,7 @@ public sealed class CrashWorkload(HttpClient client, List<Tracked> model, List<T
             m.InFlight = false;
             m.Present = r.StatusCode == HttpStatusCode.OK;
         }
+        if (m.Present) Count("user mixin");
         if ((int)r.StatusCode >= 500) throw new InvalidOperationException($"POST /-/: {(int)r.StatusCode}");
     }
 }
