@@ -24,6 +24,10 @@ public sealed class BrowserGuard
         _listenHosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var url in listenUrls)
             if (Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Host is { Length: > 0 } h && h != "unix") _listenHosts.Add(h);
+        // The host's own name (the generated certificate is made out to it, Tls/SelfSignedCertificate.cs):
+        // a remote client of a wildcard listener uses it, and a rebinding page cannot send it, since
+        // a page served under that name is the agent's own origin.
+        _listenHosts.Add(Dns.GetHostName());
         _allowedHosts = new HashSet<string>(allowedHosts, StringComparer.OrdinalIgnoreCase);
         _allowedOrigins = new HashSet<string>(allowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
     }

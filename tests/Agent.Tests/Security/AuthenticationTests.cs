@@ -106,7 +106,7 @@ public sealed class AuthenticationTests : AgentTestBase
         Assert.Contains("allowedHosts", await r.BodyAsync());
         // The right name on another port is a different origin too.
         Assert.Equal(HttpStatusCode.MisdirectedRequest, (await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("Host", "localhost:1"))).StatusCode);
-        foreach (var ok in new[] { "localhost:" + Port, "127.0.0.1:" + Port })
+        foreach (var ok in new[] { "localhost:" + Port, "127.0.0.1:" + Port, System.Net.Dns.GetHostName() + ":" + Port })
             Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("Host", ok))).StatusCode);
     }
 
