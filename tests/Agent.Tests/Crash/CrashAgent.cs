@@ -78,24 +78,7 @@ public sealed class CrashAgent : IAsyncDisposable
 
     private HttpClient NewClient()
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = new Uri("http://agent.test"), Timeout = TimeSpan.FromSeconds(60) };
+        var client = Http.AgentServer.UnixSocketClient(SocketPath, "http://agent.test", TimeSpan.FromSeconds(60));
         // Over the unix socket root needs no token; send it anyway where the agent wrote one.
         var token = Path.Combine(StateDir, "admin.token");
         if (File.Exists(token))
