@@ -132,6 +132,11 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
 
     public Task RemoveTapAsync(Entity link, CancellationToken ct) => links.DeleteAsync(LinkNames.Tap(link.Id), ct);
 
+    /// <summary>The MAC that currently holds a DHCP lease of <paramref name="ip"/> on the network,
+    /// other than <paramref name="mac"/>; null when none does.</summary>
+    public string? LeaseHolder(Entity network, IPAddress ip, string mac) =>
+        dhcp.Leases(LinkNames.Key(network.Id)).FirstOrDefault(l => l.Address.Equals(ip) && l.Mac != mac)?.Mac;
+
     /// <summary>The address the guest leased on this interface, if any.</summary>
     public IPAddress? LeasedAddress(Entity network, string mac) =>
         dhcp.Leases(LinkNames.Key(network.Id)).Where(l => l.Mac == mac).Select(l => l.Address).LastOrDefault();

@@ -162,6 +162,10 @@ public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, I
             .FirstOrDefault(l => l.Id != link.Id && IsStatic(l) && l.GetString(NetworkHost.IfAddress) == ip.ToString());
         if (used is not null)
             throw AgentException.Conflict($"{NetworkHost.IfAddress} {ip} is already given to networkinterface {used.Id}");
+        // dnsmasq does not take a reservation's address from a guest that holds its lease: the
+        // static NIC would silently get another address.
+        if (net.LeaseHolder(net.NetworkOf(link), ip, mac) is { } holder)
+            throw AgentException.Conflict($"{NetworkHost.IfAddress} {ip} is leased to MAC {holder} on this network now; choose another address");
         return link.With(NetworkHost.IfAddress, OcciValue.Str(ip.ToString())).With(NetworkHost.IfAllocation, OcciValue.Str("static"));
     }
 }

@@ -43,10 +43,19 @@ public sealed partial class NetworkVmTests(ITestOutputHelper output) : NetnsTest
         Assert.Equal(lease2, await WaitForLeaseAsync(compute, "eth1"));
 
         // 4. A static address becomes a DHCP reservation: the guest's third NIC leases exactly it.
+        // An address the pool leased to eth1 cannot be reserved for another NIC: dnsmasq would
+        // hand that NIC some other address.
+        var taken = await Agent.SendAsync(HttpMethod.Post, "/networkinterface/", Lines(NetworkInterfaceKind, IpNetworkInterface,
+            $"X-OCCI-Attribute: occi.core.source=\"{compute}\"", $"X-OCCI-Attribute: occi.core.target=\"{network}\"",
+            $"X-OCCI-Attribute: occi.networkinterface.address=\"{lease2}\""));
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        Assert.Contains("is leased to MAC", await taken.BodyAsync());
+        // Not an address the pool gave eth0 or eth1.
+        var fixedIp = new[] { "10.70.0.77", "10.70.0.78", "10.70.0.79" }.First(a => a != lease1 && a != lease2);
         var nic3 = await CreateInterfaceAsync(compute, network, IpNetworkInterface,
-            "X-OCCI-Attribute: occi.networkinterface.address=\"10.70.0.77\"", "X-OCCI-Attribute: occi.networkinterface.allocation=\"static\"");
-        Assert.Equal("10.70.0.77", await WaitForLeaseAsync(compute, "eth2"));
-        Assert.Equal("10.70.0.77", await AttrOfAsync(nic3, "occi.networkinterface.address"));
+            $"X-OCCI-Attribute: occi.networkinterface.address=\"{fixedIp}\"", "X-OCCI-Attribute: occi.networkinterface.allocation=\"static\"");
+        Assert.Equal(fixedIp, await WaitForLeaseAsync(compute, "eth2"));
+        Assert.Equal(fixedIp, await AttrOfAsync(nic3, "occi.networkinterface.address"));
         Assert.Equal("static", await AttrOfAsync(nic3, "occi.networkinterface.allocation"));
 
         // 5. down cuts the guest off its gateway, up restores it.
