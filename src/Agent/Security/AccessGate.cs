@@ -75,7 +75,7 @@ public sealed class AccessGate(BrowserGuard guard, TokenRegistry? tokens, string
         if (unix && http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
         {
             var peer = PeerCredentials.Of(socket);
-            if (PeerCredentials.IsTrusted(peer, socketGroup)) return (new Caller($"uid:{peer.Uid}", Role.Admin), "");
+            if (PeerCredentials.IsTrusted(socket, peer, socketGroup)) return (new Caller($"uid:{peer.Uid}", Role.Admin), "");
             return (null, $"socket peer uid {peer.Uid} is neither root nor in the group '{socketGroup}': send a token "
                 + "(Authorization: Bearer TOKEN)");
         }

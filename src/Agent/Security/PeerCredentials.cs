@@ -23,26 +23,31 @@ public static partial class PeerCredentials
 
     /// <summary>True for root and for members of <paramref name="group"/> (looked up on every
     /// call, so a group created after the agent started counts).</summary>
-    public static bool IsTrusted(Peer peer, string group)
+    public static bool IsTrusted(Socket socket, Peer peer, string group)
     {
         if (peer.Uid == 0) return true;
         if (GroupId(group) is not { } gid) return false;
-        return peer.Gid == gid || SupplementaryGroups(peer.Pid).Contains(gid);
+        return peer.Gid == gid || SupplementaryGroups(socket).Contains(gid);
     }
 
-    /// <summary>The peer's supplementary groups from /proc/PID/status (<c>Groups:</c>); none when
-    /// the pid is 0 (a peer in a PID namespace we cannot see) or the process is gone.</summary>
-    internal static IReadOnlyList<uint> SupplementaryGroups(int pid)
+    private const int SoPeerGroups = 59; // Linux 4.13+: gid_t[] of the peer, fixed at connect()
+
+    /// <summary>The peer's supplementary groups as the kernel recorded them when it connected
+    /// (SO_PEERGROUPS). Reading /proc/PID/status instead would ask whatever process holds that pid
+    /// now, which after the peer's exit may be another one.</summary>
+    internal static IReadOnlyList<uint> SupplementaryGroups(Socket socket)
     {
-        if (pid <= 0) return [];
-        try
+        // 64 groups cover nearly every account; the kernel answers ERANGE for more (NGROUPS_MAX 65536).
+        foreach (var size in new[] { 64 * sizeof(uint), 65536 * sizeof(uint) })
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("Groups:", StringComparison.Ordinal))
-                    return line[7..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)
-                        .Select(g => uint.TryParse(g, out var v) ? v : uint.MaxValue).Where(v => v != uint.MaxValue).ToList();
+            var buffer = new byte[size];
+            try
+            {
+                var n = socket.GetRawSocketOption(SolSocket, SoPeerGroups, buffer);
+                return MemoryMarshal.Cast<byte, uint>(buffer.AsSpan(0, n)).ToArray();
+            }
+            catch (SocketException) when (size < 65536 * sizeof(uint)) { }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return [];
     }
 
