@@ -63,7 +63,11 @@ public sealed partial class NetworkVmTests(ITestOutputHelper output) : NetnsTest
         Assert.Equal("inactive", await AttrOfAsync(network, "occi.network.state"));
         Assert.False(await GuestPingsAsync(compute, "10.70.0.1", 2), "the guest reached its gateway through a down bridge");
         Assert.Equal(HttpStatusCode.OK, (await NetworkActAsync(network, "up")).StatusCode);
-        Assert.True(await GuestPingsAsync(compute, "10.70.0.1", 3), "the guest could not ping its gateway after up");
+        // The guest's ARP entry for the gateway failed while the bridge was down; on a loaded
+        // host (TCG) it can take more than one round of echoes to resolve again.
+        var reached = false;
+        for (var n = 3; n < 8 && !reached; n++) reached = await GuestPingsAsync(compute, "10.70.0.1", n);
+        Assert.True(reached, "the guest could not ping its gateway after up (5 rounds of 3 echoes)");
 
         // 6. Hot-unplug, then delete everything: no bridge, tap, dnsmasq or DHCP file remains.
         Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Delete, nic2)).StatusCode);
