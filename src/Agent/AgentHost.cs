@@ -88,6 +88,8 @@ public static class AgentHost
         services.AddSingleton<MediaTypes>();
         services.AddSingleton(new AgentInfo(Version, options.MaxPageSize));
         services.AddSingleton<MemoryTrim>();
+        services.AddSingleton<BoundedBlockPoolFactory>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<BoundedBlockPoolFactory>());
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
         var tokens = new TokenFile(options.StateDir);
