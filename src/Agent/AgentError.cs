@@ -1,7 +1,7 @@
 namespace OcciAgent;
 
 /// <summary>What went wrong, independent of HTTP. Http/ErrorMapping is the only place that turns
-/// it into a status code (GFD.223 §5.4; digest §3.11).</summary>
+/// it into a status code (GFD.223 §5.4; docs/conformance.md).</summary>
 public enum AgentError
 {
     Invalid,

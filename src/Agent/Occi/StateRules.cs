@@ -4,8 +4,8 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Occi;
 
 /// <summary>Which actions apply in which state: the state machines of GFD.224 §3.1-§3.3 with the
-/// recovery transitions of digest §2.2 [REC] (start/stop from error). Only applicable actions are
-/// rendered (1.1, S111) and others answer 409 (S114).</summary>
+/// recovery transitions of docs/conformance.md (start/stop from error). Only applicable actions are
+/// rendered (GFD.185) and others answer 409 (docs/conformance.md).</summary>
 public static class StateRules
 {
     private static readonly Dictionary<string, OcciAction[]> Compute = new()

@@ -2,12 +2,12 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Occi.Catalog;
 
-/// <summary>The core kinds of GFD.221 §5.4 with the attribute definitions of digest §1.9.</summary>
+/// <summary>The core kinds of GFD.221 §5.4 with their attribute definitions (GFD.221 §5.4.1-§5.4.3).</summary>
 public static class CoreKinds
 {
     public static readonly Kind Entity = new(Schemes.Core, "entity", "Entity", null, null,
     [
-        // Server-assigned; published required:false so strict clients do not invent ids (digest §1.9).
+        // Server-assigned; published required:false so strict clients do not invent ids (docs/conformance.md).
         new(AttributeNames.Id, AttrType.String, Mutable: false, Description: "Unique identifier of the entity"),
         new(AttributeNames.Title, AttrType.String, Description: "Display name of the entity"),
     ], []);

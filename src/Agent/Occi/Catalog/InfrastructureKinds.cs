@@ -3,7 +3,7 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Occi.Catalog;
 
 /// <summary>The infrastructure kinds and actions of GFD.224 §3 with the [REC] definitions of
-/// digest §2 (defaults, patterns), plus the 1.1 compatibility items of digest §6.3.</summary>
+/// docs/conformance.md (defaults, patterns), plus its OCCI 1.1 client items.</summary>
 public static class InfrastructureKinds
 {
     private static OcciValue S(string s) => OcciValue.Str(s);
@@ -24,7 +24,7 @@ public static class InfrastructureKinds
         [Method(["hibernate", "suspend"], "suspend", "How to suspend the instance")]);
     public static readonly OcciAction Save = new(Schemes.ComputeAction, "save", "Save the compute instance as a new OS template",
     [
-        // 'deffered' is rOCCI-core 5's spelling; accepted as an alias by the action handler (digest §2.2).
+        // 'deffered' is rOCCI-core 5's spelling; accepted as an alias by the action handler (GFD.224 §3.1).
         Method(["hot", "deferred", "deffered"], "deferred", "When to capture the disk"),
         new("name", AttrType.String, Description: "Name of the new OS template"),
     ]);
@@ -38,7 +38,7 @@ public static class InfrastructureKinds
         new("occi.compute.share", AttrType.Integer, Description: "Relative number of CPU shares") { Minimum = 0, KeepOnReplace = true },
         new("occi.compute.memory", AttrType.Float, Default: OcciValue.Float(1.0), Description: "Maximum RAM in GiB")
             { Minimum = 0, ExclusiveMinimum = true, KeepOnReplace = true },
-        // Legacy 1.1 attribute (removed in 1.2), published for 1.1 clients (digest §2.2, §6.3 item 6).
+        // Legacy 1.1 attribute (removed in 1.2), published for 1.1 clients (docs/conformance.md, OCCI 1.1 clients).
         new("occi.compute.speed", AttrType.Float, Description: "CPU clock frequency in GHz (OCCI 1.1, informational)")
             { Minimum = 0, KeepOnReplace = true },
         Enum("occi.compute.state", ["active", "inactive", "suspended", "error"], "inactive", false, "Current state of the instance"),
@@ -48,7 +48,7 @@ public static class InfrastructureKinds
     // --- storage (GFD.224 §3.3) ---
     public static readonly OcciAction Online = new(Schemes.StorageAction, "online", "Bring the storage online", []);
     public static readonly OcciAction Offline = new(Schemes.StorageAction, "offline", "Take the storage offline", []);
-    // 1.1 storage actions kept for 1.1 clients (digest §2.4 [REC]).
+    // 1.1 storage actions kept for 1.1 clients (docs/conformance.md).
     public static readonly OcciAction Backup = new(Schemes.StorageAction, "backup", "Back up the storage (OCCI 1.1)", []);
     public static readonly OcciAction Snapshot = new(Schemes.StorageAction, "snapshot", "Take a snapshot of the storage (OCCI 1.1)", []);
     public static readonly OcciAction Resize = new(Schemes.StorageAction, "resize", "Resize the storage (OCCI 1.1)",

@@ -3,7 +3,7 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Occi.Catalog;
 
 /// <summary>The provider-independent mixins of GFD.224 §3.2.1, §3.4.1, §3.5 and the OpenStack
-/// contextualization mixins that 1.1 clients use (digest §2.9).</summary>
+/// contextualization mixins that 1.1 clients use (docs/conformance.md).</summary>
 public static class InfrastructureMixins
 {
     private static readonly Kind[] ComputeOnly = [InfrastructureKinds.Compute];
@@ -62,7 +62,7 @@ public static class InfrastructureMixins
         [OsTpl, ResourceTpl, IpNetwork, IpNetworkInterface, SshKey, UserData, OpenStackPublicKey, OpenStackUserData];
 }
 
-/// <summary>Regular expressions for IP attributes (pattern of digest §2.3/§2.5).</summary>
+/// <summary>Regular expressions for IP attributes (GFD.224 §3.2.1, §3.4.1).</summary>
 public static class IpPatterns
 {
     private const string V4 = @"(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}";

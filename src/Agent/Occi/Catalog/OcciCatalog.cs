@@ -53,7 +53,7 @@ public sealed class OcciCatalog
         _current = Build();
     }
 
-    /// <summary>Provider scheme prefix, e.g. <c>http://node1/occi/</c> (digest §2.8 [REC]).</summary>
+    /// <summary>Provider scheme prefix, e.g. <c>http://node1/occi/</c> (GFD.221 §5.5.1).</summary>
     public string SchemeBase { get; }
 
     public CatalogSnapshot Current => Volatile.Read(ref _current);

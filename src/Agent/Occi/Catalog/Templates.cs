@@ -9,7 +9,7 @@ public sealed record ImageInfo(string Name, string Path, string? Kernel, string?
 /// <summary>A flavour behind a resource_tpl mixin.</summary>
 public sealed record FlavourInfo(string Name, string? Title, int Cores, double MemoryGiB);
 
-/// <summary>Builds provider template mixins (GFD.224 §3.5, digest §2.8 [REC]): one per image,
+/// <summary>Builds provider template mixins (GFD.224 §3.5): one per image,
 /// one per flavour, each depending on its base mixin and applying to compute.</summary>
 public static class Templates
 {
@@ -19,7 +19,7 @@ public static class Templates
         { Backing = image };
 
     /// <summary>Provider mixin: masquerade the network's addresses out through the configured
-    /// uplink (issue #4 item 2; off unless a network carries it).</summary>
+    /// uplink (off unless a network carries it).</summary>
     public static Mixin NatMixin(string schemeBase) =>
         new(schemeBase + "network#", "nat", "NAT: masquerade this network's addresses out through the host's uplink",
             "/mixin/nat/", [], [InfrastructureKinds.Network], [], []);
@@ -37,7 +37,7 @@ public static class Templates
             ], [])
         { Backing = f };
 
-    /// <summary>Default flavours: the CRTP sizes (GFD.222, digest §2.8) plus a tiny one that fits
+    /// <summary>Default flavours: the CRTP sizes (GFD.222) plus a tiny one that fits
     /// small edge nodes.</summary>
     public static readonly IReadOnlyList<FlavourInfo> DefaultFlavours =
     [
@@ -48,7 +48,7 @@ public static class Templates
     ];
 
     /// <summary>Turns a file name into a term both OCCI 1.1 and 1.2 clients accept
-    /// (digest §1.1 [REC]: lowercase, starts with a letter, [a-z0-9_-]).</summary>
+    /// (GFD.229 §4.1 and GFD.185 terms: lowercase, starts with a letter, [a-z0-9_-]).</summary>
     public static string? SanitiseTerm(string name)
     {
         var chars = name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray();

@@ -23,8 +23,8 @@ public sealed record AttributeSpec(
     public double? Maximum { get; init; }
     /// <summary>.NET regular expression (anchored by the author) for String values.</summary>
     public string? Regex { get; init; }
-    /// <summary>Mutable per the spec, but only accepted at creation (e.g. userdata, digest §2.9).</summary>
+    /// <summary>Mutable per the spec, but only accepted at creation (e.g. userdata, docs/conformance.md).</summary>
     public bool WriteOnce { get; init; }
-    /// <summary>Value kept when a PUT omits it (hardware-describing attributes, digest §3.6.2).</summary>
+    /// <summary>Value kept when a PUT omits it (hardware-describing attributes, GFD.223 §10.2.2).</summary>
     public bool KeepOnReplace { get; init; }
 }

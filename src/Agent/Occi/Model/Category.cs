@@ -42,7 +42,7 @@ public sealed class Kind(
     public IReadOnlyList<OcciAction> Actions { get; } = actions;
     public override string Class => "kind";
 
-    /// <summary>All attributes, inherited first (digest §1.4 [REC]: publish the full set).</summary>
+    /// <summary>All attributes, inherited first (GFD.221 §5.3.3: publish the full set).</summary>
     public IEnumerable<AttributeSpec> AllAttributes =>
         (Parent?.AllAttributes ?? []).Concat(OwnAttributes);
 

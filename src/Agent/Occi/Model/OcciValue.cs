@@ -44,7 +44,7 @@ public readonly record struct OcciValue
         new($"value is {Kind}, not {wanted}");
 
     /// <summary>Invariant text of the value without quoting: floats always carry a '.', never an
-    /// exponent (GFD.229 §4.2 number = int | float; digest §4.2 "C# pitfalls").</summary>
+    /// exponent (GFD.229 §4.2 number = int | float; invariant culture).</summary>
     public string ToInvariantString() => Kind switch
     {
         ValueKind.String => _s!,

@@ -2,7 +2,7 @@ namespace OcciAgent.Occi.Rendering;
 
 /// <summary>One response rendering per media type (GFD.229, GFD.226). Locations in views are
 /// relative paths; <c>baseUrl</c> (scheme://authority, no trailing '/') makes the absolute URLs
-/// used in Location / X-OCCI-Location / text/uri-list (digest §3.1 [REC]).</summary>
+/// used in Location / X-OCCI-Location / text/uri-list (GFD.223 §4; docs/conformance.md).</summary>
 public interface IOcciRenderer
 {
     /// <summary>The media type written in Content-Type.</summary>
@@ -32,7 +32,7 @@ public interface IOcciRenderer
     /// <summary>Success without a rendering (DELETE): empty body, or <c>OK</c> for text/occi.</summary>
     OcciOutput Ok();
 
-    /// <summary>Error body with a short message (digest §3.2, §5.7).</summary>
+    /// <summary>Error body with a short message (docs/conformance.md).</summary>
     OcciOutput Error(int status, string message);
 }
 

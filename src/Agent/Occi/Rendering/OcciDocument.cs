@@ -7,7 +7,7 @@ namespace OcciAgent.Occi.Rendering;
 public sealed record AttributeDef(string Name, bool Immutable, bool Required);
 
 /// <summary>A Category value as a client sent it (GFD.229 §4.1 / GFD.226 §3.2). Only term and
-/// scheme are always present; <see cref="Class"/> may be missing (1.1 clients, digest §4.2).</summary>
+/// scheme are always present; <see cref="Class"/> may be missing (1.1 clients, docs/conformance.md).</summary>
 public sealed record CategoryRendering(string Term, string Scheme, string? Class)
 {
     public string Id => Scheme + Term;
@@ -31,7 +31,7 @@ public sealed record LinkRendering(string Target)
 }
 
 /// <summary>An entity named by id (and kind) instead of a location: JSON association bodies
-/// (digest §5.5) carry <c>{"resources":[{"kind":..,"id":..}]}</c>.</summary>
+/// (GFD.226 §3.3) carry <c>{"resources":[{"kind":..,"id":..}]}</c>.</summary>
 public sealed record EntityRef(string? KindId, string Id);
 
 /// <summary>Everything a request rendering said, independent of its media type. The HTTP layer

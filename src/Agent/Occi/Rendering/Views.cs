@@ -8,7 +8,7 @@ public sealed record EntityView(
     Entity Entity,
     Kind Kind,
     IReadOnlyList<Mixin> Mixins,
-    /// <summary>Relative location, <c>/compute/&lt;id&gt;</c> (kind location + id, digest §1.8).</summary>
+    /// <summary>Relative location, <c>/compute/&lt;id&gt;</c> (kind location + id, docs/conformance.md).</summary>
     string Location,
     /// <summary>Currently applicable actions (GFD.229 §5.1: action links; 1.1: only applicable).</summary>
     IReadOnlyList<OcciAction> Actions,

@@ -4,10 +4,10 @@ namespace OcciAgent.Occi.Validation;
 
 /// <summary>Validates the attributes of a creation or update against the definitions of the
 /// entity's kind and mixins (GFD.221 §5.2, §5.3.2, §5.3.7) and reports every problem at once
-/// (400). Immutable attributes follow digest §1.3 [REC].</summary>
+/// (400). Immutable attributes follow GFD.221 §5.2 and docs/conformance.md.</summary>
 public static class AttributeValidator
 {
-    /// <summary>Misspelling in ooi accepted as an alias (digest §2.9).</summary>
+    /// <summary>Misspelling in ooi accepted as an alias (docs/conformance.md).</summary>
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
         ["occi.crendentials.ssh.publickey"] = "occi.credentials.ssh.publickey",
@@ -78,7 +78,7 @@ public static class AttributeValidator
                 : current.TryGetValue(name, out var cv) ? cv : null;
             if (!spec.Mutable)
             {
-                if (existing is { } e && e.SameAs(v)) continue; // harmless echo of a server value (S117)
+                if (existing is { } e && e.SameAs(v)) continue; // harmless echo of a server value (docs/conformance.md)
                 errors.Add($"attribute {name} is immutable (managed by the server) and cannot be set by a client");
                 continue;
             }
@@ -93,7 +93,7 @@ public static class AttributeValidator
         return result;
     }
 
-    /// <summary>S8: required attributes must have a value after defaults are applied.</summary>
+    /// <summary>GFD.221 §5.3.2: required attributes must have a value after defaults are applied.</summary>
     public static void CheckRequired(Dictionary<string, AttributeSpec> specs, IReadOnlyDictionary<string, OcciValue> values)
     {
         var missing = specs.Values.Where(s => s.Required && !values.ContainsKey(s.Name)).Select(s => s.Name).ToList();

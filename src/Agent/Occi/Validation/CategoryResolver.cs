@@ -8,7 +8,7 @@ namespace OcciAgent.Occi.Validation;
 public sealed record ResolvedCategories(Kind? Kind, IReadOnlyList<Mixin> Mixins, IReadOnlyList<OcciAction> Actions);
 
 /// <summary>Resolves Category renderings by scheme + term (GFD.221 §5.3.1). A missing class is
-/// fine (1.1 clients, digest §4.2 / S128); a class that contradicts the model or an unknown
+/// fine (1.1 clients, docs/conformance.md); a class that contradicts the model or an unknown
 /// category is a 400 naming it.</summary>
 public static class CategoryResolver
 {
@@ -43,8 +43,8 @@ public static class CategoryResolver
         return new ResolvedCategories(kind, mixins, actions);
     }
 
-    /// <summary>Template rules of GFD.224 §3.5 / digest §2.8: at most one os_tpl-derived and one
-    /// resource_tpl-derived mixin (S124); every mixin must apply to the kind (S15).</summary>
+    /// <summary>Template rules of GFD.224 §3.5: at most one os_tpl-derived and one
+    /// resource_tpl-derived mixin (docs/conformance.md); every mixin must apply to the kind (GFD.221 §5.3.4).</summary>
     public static void CheckMixinsFor(Kind kind, IReadOnlyList<Mixin> mixins)
     {
         var errors = new List<string>();

@@ -4,12 +4,12 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Occi.Rendering.Json;
 
 /// <summary>Reads an <c>attributes</c> object (GFD.226 §3.5) and reconciles it with the entity
-/// members that duplicate core attributes (id, title, summary, source, target; digest §5.4).</summary>
+/// members that duplicate core attributes (id, title, summary, source, target; GFD.226 §3.1).</summary>
 internal static class JsonAttributeReader
 {
     /// <summary>Flat by spec; nested objects are rOCCI 4's pre-1.2 format
     /// (<c>{"occi":{"compute":{"cores":2}}}</c>) and are flattened by joining keys with '.'
-    /// (digest §5.4 / §6.3 [REC]). Unknown resulting names are left to validation.</summary>
+    /// (docs/conformance.md, OCCI 1.1 clients). Unknown resulting names are left to validation.</summary>
     public static List<KeyValuePair<string, OcciValue>> Read(JsonElement owner, string where)
     {
         var list = new List<KeyValuePair<string, OcciValue>>();
@@ -38,7 +38,7 @@ internal static class JsonAttributeReader
     }
 
     /// <summary>Adds <paramref name="name"/> = <paramref name="value"/> taken from a member unless the
-    /// attributes already hold it; the two places must agree (digest §5.4 [REC]: differ → 400).
+    /// attributes already hold it; the two places must agree (docs/conformance.md: differ → 400).
     /// Member-derived attributes go first, in the order merged, so occi.core.id leads.</summary>
     public static void Merge(List<KeyValuePair<string, OcciValue>> attrs, ref int insertAt,
         string member, string name, string? value)

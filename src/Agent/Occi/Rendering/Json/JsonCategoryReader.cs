@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OcciAgent.Occi.Rendering.Json;
 
-/// <summary>Reads user mixin definitions (GFD.226 §3.2.2; POST/DELETE /-/, digest §5.5) and
+/// <summary>Reads user mixin definitions (GFD.226 §3.2.2; POST/DELETE /-/, GFD.223 §9.3, §9.4) and
 /// rOCCI-server's "category identifiers" document <c>{"mixins":["type id", ...]}</c>.</summary>
 internal static class JsonCategoryReader
 {
@@ -30,7 +30,7 @@ internal static class JsonCategoryReader
     }
 
     /// <summary>One mixin object. Rel = depends ++ applies, the slot the text rendering's
-    /// <c>rel</c> fills; term + scheme alone suffice for DELETE (digest §5.5 [REC]).</summary>
+    /// <c>rel</c> fills; term + scheme alone suffice for DELETE (docs/conformance.md).</summary>
     public static CategoryRendering ReadMixin(JsonElement obj, string where = "mixin")
     {
         JsonRead.CheckMembers(obj, MixinMembers, where);
@@ -48,7 +48,7 @@ internal static class JsonCategoryReader
 
     /// <summary>Attribute descriptions (GFD.226 §3.5.1). Absent "mutable" means false (immutable).
     /// pattern/default/type are not kept by <see cref="AttributeDef"/>; a string pattern
-    /// (rOCCI-core 5) is therefore accepted as well as a JSON Schema object (digest §5.3).</summary>
+    /// (rOCCI-core 5) is therefore accepted as well as a JSON Schema object (GFD.226 §3.5.1).</summary>
     private static List<AttributeDef> ReadDescriptions(JsonElement obj, string where)
     {
         var list = new List<AttributeDef>();

@@ -4,14 +4,14 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Occi.Rendering.Json;
 
 /// <summary>Writes kind, mixin and action objects (GFD.226 §3.2) and attribute descriptions
-/// (GFD.226 §3.5.1, digest §5.2/§5.3). No <c>class</c> member: the array a category sits in
+/// (GFD.226 §3.2, §3.5.1). No <c>class</c> member: the array a category sits in
 /// tells its class, and the schema sets additionalProperties false.</summary>
 internal static class JsonCategoryWriter
 {
     private const string SchemaDraft4 = "http://json-schema.org/draft-04/schema#";
 
     /// <summary>The query interface response = the schema's <c>model</c> object; all three keys
-    /// always present (digest §5.5 [REC], as rOCCI and ooi do).</summary>
+    /// always present (docs/conformance.md, as other servers do).</summary>
     public static void WriteModel(Utf8JsonWriter w, CategoryCollection c)
     {
         w.WriteStartObject();
@@ -27,8 +27,8 @@ internal static class JsonCategoryWriter
         w.WriteEndObject();
     }
 
-    /// <summary>Kind: the full (inherited) attribute set (digest §1.4 [REC]); location is required
-    /// for every kind except core#entity, which has none (GFD.226 §3.2.1, S98).</summary>
+    /// <summary>Kind: the full (inherited) attribute set (GFD.221 §5.3.3); location is required
+    /// for every kind except core#entity, which has none (GFD.226 §3.2.1).</summary>
     public static void WriteKind(Utf8JsonWriter w, Kind k)
     {
         w.WriteStartObject();
@@ -40,7 +40,7 @@ internal static class JsonCategoryWriter
         w.WriteEndObject();
     }
 
-    /// <summary>Mixin: own attributes only (depends carries the rest); location required (S98).</summary>
+    /// <summary>Mixin: own attributes only (depends carries the rest); location required (GFD.226 §3.2.2).</summary>
     public static void WriteMixin(Utf8JsonWriter w, Mixin m)
     {
         w.WriteStartObject();
@@ -93,7 +93,7 @@ internal static class JsonCategoryWriter
 
     /// <summary>GFD.226 §3.5.1: mutable defaults to false when absent, so mutable and required are
     /// always explicit (rOCCI-core 5 requires them too). Integer and Float are both JSON
-    /// <c>number</c>; the pattern (a draft-04 JSON Schema) tells integers apart (digest §5.3 [REC]).</summary>
+    /// <c>number</c>; the pattern (a draft-04 JSON Schema) tells integers apart (GFD.226 §3.5.1).</summary>
     public static void WriteDescription(Utf8JsonWriter w, AttributeSpec s)
     {
         w.WriteStartObject();
@@ -123,7 +123,7 @@ internal static class JsonCategoryWriter
         if (s.Regex is not null) w.WriteString("pattern", s.Regex);
         w.WriteEndObject();
 
-        // "default" MUST have the declared type (S101); the catalog's defaults do.
+        // "default" MUST have the declared type (GFD.226 §3.5.1); the catalog's defaults do.
         if (s.Default is { } d) JsonValues.WriteValue(w, "default", d);
         if (s.Description is not null) w.WriteString("description", s.Description);
         w.WriteEndObject();

@@ -51,7 +51,7 @@ internal static class JsonEntityReader
     }
 
     /// <summary>A link inside a resource (GFD.226 §3.1). Its "source" is ignored: it is the
-    /// resource being written, which may not have a location yet (digest J2 [AMBIG]).</summary>
+    /// resource being written, which may not have a location yet (GFD.226 §3.1 leaves it open; docs/conformance.md).</summary>
     private static LinkRendering ReadInlineLink(JsonElement obj, string where)
     {
         JsonRead.CheckMembers(obj, LinkMembers, where);
@@ -95,7 +95,7 @@ internal static class JsonEntityReader
         return (location, kind);
     }
 
-    /// <summary>{"action": type id, "attributes": {parameters}} (GFD.226 §3.1.1, S96).</summary>
+    /// <summary>{"action": type id, "attributes": {parameters}} (GFD.226 §3.1.1).</summary>
     public static void ReadActionInvocation(JsonElement obj, OcciDocument doc)
     {
         const string where = "action invocation";

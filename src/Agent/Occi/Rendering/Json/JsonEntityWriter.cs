@@ -3,14 +3,14 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Occi.Rendering.Json;
 
-/// <summary>Writes resource and link objects (GFD.226 §3.1, digest §5.1) and entity collections
-/// (GFD.226 §3.3, digest §5.5).</summary>
+/// <summary>Writes resource and link objects (GFD.226 §3.1) and entity collections
+/// (GFD.226 §3.3).</summary>
 internal static class JsonEntityWriter
 {
     /// <summary>Member order follows GFD.226's tables as rOCCI emits them: kind, mixins, id, title,
     /// summary, attributes, actions, then links (resources) or source/target (links). No
     /// <c>location</c> member: the schema forbids it (additionalProperties false); clients derive
-    /// the URL as kind location + id (digest §5.1, S119).</summary>
+    /// the URL as kind location + id (docs/conformance.md).</summary>
     public static void WriteEntity(Utf8JsonWriter w, EntityView view)
     {
         w.WriteStartObject();
@@ -23,7 +23,7 @@ internal static class JsonEntityWriter
             w.WriteString("summary", summary.ToInvariantString());
 
         // Always present (rOCCI-core 5 schema requires it) and complete: the core attributes are
-        // repeated here as well as in the members above (digest §5.4 [REC]).
+        // repeated here as well as in the members above (docs/conformance.md).
         w.WriteStartObject("attributes");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in view.Attributes)

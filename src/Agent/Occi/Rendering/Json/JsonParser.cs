@@ -8,8 +8,8 @@ namespace OcciAgent.Occi.Rendering.Json;
 /// <item>"kind": a resource or link object (§3.1);</item>
 /// <item>"action": an action invocation (§3.1.1);</item>
 /// <item>"term"/"scheme": one mixin object (§3.2.2, user mixin creation);</item>
-/// <item>"mixins": mixin objects or type identifiers (digest §5.5);</item>
-/// <item>"resources"/"links": entities, or references to them (digest §5.5 [REC]);</item>
+/// <item>"mixins": mixin objects or type identifiers (GFD.226 §3.1);</item>
+/// <item>"resources"/"links": entities, or references to them (GFD.226 §3.3; docs/conformance.md);</item>
 /// <item>a top-level array of URL strings: a location list (rOCCI-core 5).</item>
 /// </list></summary>
 public sealed class JsonParser : IOcciParser

@@ -1,7 +1,7 @@
 namespace OcciAgent.Occi.Rendering.Json;
 
 /// <summary>The OCCI JSON rendering (GFD.226) for <c>application/occi+json</c> and its alias
-/// <c>application/json</c> (digest §3.3/§5: same output, only Content-Type differs).
+/// <c>application/json</c> (GFD.226; docs/conformance.md: same output, only Content-Type differs).
 /// Locations stay relative as in the views; JSON has no slot that needs absolute URLs.</summary>
 public sealed class JsonRenderer : IOcciRenderer
 {
@@ -29,12 +29,12 @@ public sealed class JsonRenderer : IOcciRenderer
     public OcciOutput Categories(CategoryCollection categories) =>
         Output(JsonValues.Write(w => JsonCategoryWriter.WriteModel(w, categories)));
 
-    /// <summary>201 body: the created entity object (digest §5.5: JSON has no location list).</summary>
+    /// <summary>201 body: the created entity object (GFD.226 §3.3: JSON has no location list).</summary>
     public OcciOutput Created(EntityView entity, string baseUrl) => Entity(entity, baseUrl);
 
     public OcciOutput Ok() => Output("");
 
-    /// <summary>rOCCI-server's error shape {"status": n, "error": "..."} (digest §5.7, S122).</summary>
+    /// <summary>rOCCI-server's error shape {"status": n, "error": "..."} (docs/conformance.md).</summary>
     public OcciOutput Error(int status, string message) =>
         Output(JsonValues.Write(w =>
         {

@@ -6,7 +6,7 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Occi.Rendering.Json;
 
-/// <summary>Attribute values on the wire (GFD.226 §3.5, digest §5.4): strings, numbers, booleans.
+/// <summary>Attribute values on the wire (GFD.226 §3.5): strings, numbers, booleans.
 /// Everything here is Utf8JsonWriter / JsonElement based, because reflection-based
 /// JsonSerializer is unavailable under native AOT.</summary>
 internal static class JsonValues
@@ -27,7 +27,7 @@ internal static class JsonValues
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Integers without a fraction, floats always with one (digest §5.4: cores 2,
+    /// <summary>Integers without a fraction, floats always with one (GFD.226 §3.5: cores 2,
     /// memory 2.0), so a reader can tell the declared type from the token.</summary>
     public static void WriteValue(Utf8JsonWriter w, OcciValue v)
     {
@@ -52,7 +52,7 @@ internal static class JsonValues
     }
 
     /// <summary>Writes a string array member, or nothing when empty: rOCCI-core 5's schema sets
-    /// minItems 1 on entity arrays (digest §5.6), and GFD.226 makes them 0..1 anyway.</summary>
+    /// minItems 1 on entity arrays (docs/conformance.md), and GFD.226 makes them 0..1 anyway.</summary>
     public static void WriteNonEmptyArray(Utf8JsonWriter w, string name, IEnumerable<string> items)
     {
         var started = false;
@@ -64,7 +64,7 @@ internal static class JsonValues
         if (started) w.WriteEndArray();
     }
 
-    /// <summary>Reads one attribute value (digest §5.4). A number token without '.' or exponent
+    /// <summary>Reads one attribute value (GFD.226 §3.5). A number token without '.' or exponent
     /// is an Integer (if it fits in a long), any other number a Float; validation coerces later.
     /// Null, arrays and objects are not values of any attribute we publish.</summary>
     public static OcciValue ReadValue(string name, JsonElement e)

@@ -5,7 +5,7 @@ namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Parses <c>attribute-repr</c> = <c>attribute-name "=" attribute-value</c> (GFD.229 §4.1).
 /// Values keep what the wire said (quoted → String, bare number → Integer/Float, bare true/false
-/// → Boolean); validation coerces to the declared type later (digest §4.2 "Input leniency").</summary>
+/// → Boolean); validation coerces to the declared type later (docs/conformance.md, "Input leniency").</summary>
 internal static class AttributeValueParser
 {
     /// <summary>One X-OCCI-Attribute list item; an optional trailing ';' is tolerated.</summary>

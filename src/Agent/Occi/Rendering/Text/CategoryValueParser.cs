@@ -1,6 +1,6 @@
 namespace OcciAgent.Occi.Rendering.Text;
 
-/// <summary>Parses one <c>category-value</c> (GFD.229 §4.1) leniently (digest §4.2): any
+/// <summary>Parses one <c>category-value</c> (GFD.229 §4.1) leniently (docs/conformance.md): any
 /// parameter order, whitespace around ';' and '=', bare or quoted values, optional trailing ';',
 /// missing <c>class</c> (1.1 clients). Unknown parameters are ignored for extensibility.</summary>
 internal static class CategoryValueParser

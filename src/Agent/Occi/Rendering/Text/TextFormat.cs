@@ -3,7 +3,7 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Occi.Rendering.Text;
 
-/// <summary>Strict emission of single header values (digest §4.2 "Emit", S115, S116): ABNF
+/// <summary>Strict emission of single header values (GFD.229 §4.1; docs/conformance.md): ABNF
 /// parameter order, "; " separators, quoted class/rel/self/location/attributes/actions/category.
 /// rOCCI 4/5 parse with fixed-order regular expressions, so the order here is load-bearing.</summary>
 internal static class TextFormat
@@ -11,7 +11,7 @@ internal static class TextFormat
     public const string Sep = "; ";
 
     /// <summary>RFC 7230 quoted-string: <c>\"</c> and <c>\\</c> escaped; CR and LF cannot appear in
-    /// a header value, so they become <c>\r</c> / <c>\n</c> (rOCCI 4 convention, digest §4.2).</summary>
+    /// a header value, so they become <c>\r</c> / <c>\n</c> (rOCCI 4 convention, docs/conformance.md).</summary>
     public static string Quote(string s)
     {
         var sb = new StringBuilder(s.Length + 2).Append('"');
@@ -29,7 +29,7 @@ internal static class TextFormat
         return sb.Append('"').ToString();
     }
 
-    /// <summary>Attribute value per the digest §4.2 table: strings quoted, integers as digits,
+    /// <summary>Attribute value per GFD.229 §4.1 and docs/conformance.md: strings quoted, integers as digits,
     /// floats invariant with a '.', booleans bare.</summary>
     public static string Value(OcciValue v) => v.Kind == ValueKind.String ? Quote(v.AsString) : v.ToInvariantString();
 
@@ -39,7 +39,7 @@ internal static class TextFormat
     public static string CategoryShort(Category c) =>
         c.Term + Sep + "scheme=" + Quote(c.Scheme) + Sep + "class=" + Quote(c.Class);
 
-    /// <summary>Full category of the query interface (GFD.229 §5.2, §5.4, §5.5; digest §4.3):
+    /// <summary>Full category of the query interface (GFD.229 §5.2, §5.4, §5.5):
     /// term; scheme; class; title; rel; location; attributes; actions — empty ones omitted.</summary>
     public static string CategoryFull(Category c)
     {
@@ -48,9 +48,9 @@ internal static class TextFormat
         var (rel, location, attributes, actions) = c switch
         {
             Kind k => (k.Parent?.Id, k.Location, k.AllAttributes.ToList(), KindActions(k)),
-            // S86 / GFD.229 §5.5.2: only the first depends; applies is not rendered in text.
+            // GFD.229 §5.5.2: only the first depends; applies is not rendered in text.
             Mixin m => (m.Depends.Count > 0 ? m.Depends[0].Id : null, m.Location, m.Attributes.ToList(), m.Actions.ToList()),
-            // Action categories carry no rel, location or actions (S83); attributes = parameters.
+            // Action categories carry no rel, location or actions (GFD.229 §5.2); attributes = parameters.
             OcciAction a => ((string?)null, (string?)null, a.Parameters.ToList(), new List<OcciAction>()),
             _ => (null, null, [], []),
         };
@@ -77,7 +77,7 @@ internal static class TextFormat
         (false, true) => a.Name + "{immutable required}",
     };
 
-    /// <summary>OCCI link form inside a resource rendering (GFD.229 §5.1, digest §4.4, S120):
+    /// <summary>OCCI link form inside a resource rendering (GFD.229 §5.1; docs/conformance.md):
     /// &lt;target&gt;; rel=target kind; self; category=link kind + mixins; all link attributes.</summary>
     public static string Link(EntityView link)
     {
@@ -95,11 +95,11 @@ internal static class TextFormat
     }
 
     /// <summary>Action link (GFD.229 §4.1 ActionLink): the entity's relative location plus
-    /// <c>?action=term</c> (S130; the OCCI-WG 1.1 test prepends the service URL itself).</summary>
+    /// <c>?action=term</c> (docs/conformance.md; the OCCI-WG 1.1 test prepends the service URL itself).</summary>
     public static string ActionLink(string location, OcciAction action) =>
         "<" + location + "?action=" + action.Term + ">" + Sep + "rel=" + Quote(action.Id);
 
-    /// <summary>Absolute URL for X-OCCI-Location and text/uri-list (S130): base URL + relative path.</summary>
+    /// <summary>Absolute URL for X-OCCI-Location and text/uri-list (docs/conformance.md): base URL + relative path.</summary>
     public static string Absolute(string baseUrl, string location)
     {
         if (location.Contains("://", StringComparison.Ordinal)) return location;

@@ -4,7 +4,7 @@ namespace OcciAgent.Occi.Rendering.Text;
 internal enum TextStructure { Category, Link, Attribute, Location }
 
 /// <summary>Header / line names of the text renderings. Emission uses the exact names of the
-/// GFD.229 §4.1 ABNF; recognition is lenient (digest §4.2 "Parse"): case-insensitive, the
+/// GFD.229 §4.1 ABNF; recognition is lenient (docs/conformance.md): case-insensitive, the
 /// rOCCI-core 5 spellings <c>X-OCCI-Category</c>/<c>X-OCCI-Link</c>, and '_' for '-'.</summary>
 public static class TextHeaders
 {
@@ -12,11 +12,11 @@ public static class TextHeaders
     public const string Link = "Link";
     public const string Attribute = "X-OCCI-Attribute";
     public const string Location = "X-OCCI-Location";
-    /// <summary>Error message header of text/occi responses (digest §3.2, S122).</summary>
+    /// <summary>Error message header of text/occi responses (docs/conformance.md).</summary>
     public const string Error = "X-OCCI-Error";
 
     /// <summary>True when <paramref name="name"/> is one of the four OCCI structure names in any
-    /// accepted spelling (used to sniff a request without Content-Type, digest §3.3).</summary>
+    /// accepted spelling (used to sniff a request without Content-Type, docs/conformance.md).</summary>
     public static bool IsOcciHeader(string name) => Classify(name) is not null;
 
     internal static TextStructure? Classify(string name)

@@ -7,13 +7,13 @@ namespace OcciAgent.Occi.Rendering.Text;
 internal readonly record struct TextParam(string Name, string Value, bool Quoted);
 
 /// <summary>Lexical layer shared by every text structure (GFD.229 §4.1, RFC 7230 §3.2.6 / §7):
-/// list splitting outside quoted strings and <c>&lt;...&gt;</c> (S133), parameters, quoted strings.</summary>
+/// list splitting outside quoted strings and <c>&lt;...&gt;</c> (docs/conformance.md), parameters, quoted strings.</summary>
 internal static class TextLexer
 {
     /// <summary>Splits on <paramref name="separator"/> (',' for RFC 7230 lists, ';' for
     /// parameters) outside quoted strings (with <c>\"</c> escapes) and outside a <c>&lt;...&gt;</c>
     /// that opens a segment. The OCCI-WG 1.1 test relies on this: naive comma splitting breaks
-    /// quoted values that contain commas (digest §4.2). Parts are trimmed; empty parts are kept.</summary>
+    /// quoted values that contain commas (GFD.229 §7). Parts are trimmed; empty parts are kept.</summary>
     public static List<string> Split(string value, char separator, string context)
     {
         var parts = new List<string>();
@@ -62,7 +62,7 @@ internal static class TextLexer
     }
 
     /// <summary>Unescapes the inside of a quoted-string: RFC 7230 quoted-pair (<c>\"</c>, <c>\\</c>,
-    /// any <c>\x</c> → x) plus, as an extension, <c>\n</c>, <c>\r</c>, <c>\t</c> (digest §4.2).</summary>
+    /// any <c>\x</c> → x) plus, as an extension, <c>\n</c>, <c>\r</c>, <c>\t</c> (docs/conformance.md).</summary>
     public static string Unescape(string inner)
     {
         if (!inner.Contains('\\')) return inner;
@@ -77,7 +77,7 @@ internal static class TextLexer
         return sb.ToString();
     }
 
-    /// <summary>Parses one <c>name=value</c> segment; whitespace around '=' is tolerated (digest §4.2).</summary>
+    /// <summary>Parses one <c>name=value</c> segment; whitespace around '=' is tolerated (docs/conformance.md).</summary>
     public static TextParam Param(string segment, string context)
     {
         var eq = segment.IndexOf('=');
@@ -124,7 +124,7 @@ internal static class TextLexer
     /// <summary>Shortens client input quoted in error messages.</summary>
     public static string Excerpt(string s) => s.Length <= 120 ? s : s[..117] + "...";
 
-    /// <summary>Drops the one empty trailing part an optional trailing ';' leaves (digest §4.2);
+    /// <summary>Drops the one empty trailing part an optional trailing ';' leaves (GFD.229 §4.1);
     /// any other empty part is an error.</summary>
     public static List<string> NonEmptyParams(List<string> parts, string context)
     {

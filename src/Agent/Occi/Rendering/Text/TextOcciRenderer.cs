@@ -1,9 +1,9 @@
 namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Response renderer for <c>text/occi</c> (GFD.229 §7): the rendering goes into header
-/// fields, one field per name with the values comma-separated (RECOMMENDED, S90); the body is
-/// <c>OK</c> on success (S89). Values are quoted where they contain separators (S91), so our own
-/// parser splits them back correctly; rOCCI 4 splits on every comma (digest §6.3 item 10).</summary>
+/// fields, one field per name with the values comma-separated (RECOMMENDED, GFD.229 §7); the body is
+/// <c>OK</c> on success (GFD.229 §7). Values are quoted where they contain separators (GFD.229 §7), so our own
+/// parser splits them back correctly; rOCCI 4 splits on every comma (docs/conformance.md).</summary>
 public sealed class TextOcciRenderer : IOcciRenderer
 {
     private const string OkBody = "OK";
@@ -22,7 +22,7 @@ public sealed class TextOcciRenderer : IOcciRenderer
 
     public OcciOutput Ok() => new(MediaType, [], OkBody);
 
-    /// <summary>S122: the message in <c>X-OCCI-Error</c> (single line) and in the body.</summary>
+    /// <summary>docs/conformance.md: the message in <c>X-OCCI-Error</c> (single line) and in the body.</summary>
     public OcciOutput Error(int status, string message) =>
         new(MediaType, [new(TextHeaders.Error, message.ReplaceLineEndings(" "))], message);
 

@@ -2,7 +2,7 @@ namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Request parser for <c>text/plain</c> and its alias <c>text/occi+plain</c>
 /// (GFD.229 §6): the four structures as body lines. Headers are ignored. Lines may end in LF,
-/// CRLF or LF CR (pOCCI); blank lines are skipped (digest §4.2 "Parse").</summary>
+/// CRLF or LF CR (pOCCI); blank lines are skipped (GFD.229 §6; docs/conformance.md).</summary>
 public sealed class TextPlainParser : IOcciParser
 {
     public OcciDocument Parse(IReadOnlyList<KeyValuePair<string, string>> headers, string body)

@@ -3,7 +3,7 @@ using System.Text;
 namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Response renderer for <c>text/plain</c> (GFD.229 §6): every structure is one body
-/// line <c>Name: value</c> terminated by CRLF, nothing else in the body (digest §4.2).</summary>
+/// line <c>Name: value</c> terminated by CRLF, nothing else in the body (GFD.229 §6).</summary>
 public sealed class TextPlainRenderer : IOcciRenderer
 {
     public string MediaType => "text/plain";

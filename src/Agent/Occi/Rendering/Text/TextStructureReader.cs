@@ -1,7 +1,7 @@
 namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Adds one header field / body line to an <see cref="OcciDocument"/>. A value may be an
-/// RFC 7230 comma list (GFD.229 §7, S90); it is split outside quoted strings and &lt;...&gt; (S133).</summary>
+/// RFC 7230 comma list (GFD.229 §7); it is split outside quoted strings and &lt;...&gt; (docs/conformance.md).</summary>
 internal static class TextStructureReader
 {
     /// <param name="where">"header" (text/occi) or "line" (text/plain), for error messages.</param>

@@ -29,7 +29,7 @@ internal static class TextStructureWriter
         .. categories.Actions.Select(a => new TextField(TextHeaders.Category, TextFormat.CategoryFull(a))),
     ];
 
-    /// <summary>Entity collection <c>*(Location CRLF)</c> with absolute URLs (GFD.229 §5.3, S130).</summary>
+    /// <summary>Entity collection <c>*(Location CRLF)</c> with absolute URLs (GFD.229 §5.3; docs/conformance.md).</summary>
     public static List<TextField> Locations(IEnumerable<EntityView> entities, string baseUrl) =>
         [.. entities.Select(e => new TextField(TextHeaders.Location, TextFormat.Absolute(baseUrl, e.Location)))];
 }

@@ -3,8 +3,8 @@ using System.Text;
 namespace OcciAgent.Occi.Rendering.Text;
 
 /// <summary>Response renderer for <c>text/uri-list</c> (RFC 2483, GFD.229 §8): only listings.
-/// Absolute URLs, one per CRLF-terminated line, no comments (digest §4.6). A non-listing cannot
-/// be expressed and must become 400 (S93), hence <see cref="OcciRenderException"/>.</summary>
+/// Absolute URLs, one per CRLF-terminated line, no comments (GFD.229 §8, RFC 2483). A non-listing cannot
+/// be expressed and must become 400 (GFD.229 §8), hence <see cref="OcciRenderException"/>.</summary>
 public sealed class UriListRenderer : IOcciRenderer
 {
     public string MediaType => "text/uri-list";
