@@ -4,8 +4,8 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Occi.Validation;
 
-/// <summary>Turns a value as sent into the declared type, leniently as docs/conformance.md ("Input
-/// leniency" asks (integer for float, integral float for integer, quoted numbers and booleans),
+/// <summary>Turns a value as sent into the declared type, leniently as docs/conformance.md, "Input
+/// leniency", asks (integer for float, integral float for integer, quoted numbers and booleans),
 /// then checks enum, bounds and pattern. Returns an error message instead of throwing so the
 /// validator can report every problem at once.</summary>
 public static class ValueCoercion
