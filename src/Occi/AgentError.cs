@@ -1,6 +1,6 @@
 namespace OcciAgent;
 
-/// <summary>What went wrong, independent of HTTP. Http/ErrorMapping is the only place that turns
+/// <summary>What went wrong, independent of HTTP. src/Agent/Http/ErrorMapping.cs is the only place that turns
 /// it into a status code (GFD.223 §5.4; docs/conformance.md).</summary>
 public enum AgentError
 {
