@@ -36,7 +36,7 @@ public static class AgentHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             Listeners.Configure(k, options, tls);
-            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7, S92);
+            // text/occi carries whole renderings in headers: never truncate them (GFD.229 §7);
             // beyond these bounds Kestrel answers 431 (README "Limits").
             k.Limits.MaxRequestHeadersTotalSize = RequestLimits.MaxHeaderBytes;
             k.Limits.MaxRequestHeaderCount = RequestLimits.MaxHeaderCount;

@@ -4,7 +4,7 @@ using CliWrap.Buffered;
 
 namespace OcciAgent.Net;
 
-/// <summary>Runs one host tool (ip, nft) the way every network change does (issue #4 item 6):
+/// <summary>Runs one host tool (ip, nft) the way every network change does:
 /// argument arrays, never a shell; a missing binary is <see cref="NetErrorKind.ToolMissing"/>
 /// naming its Debian package, a non-zero exit a <see cref="NetException"/> with the tool's stderr.</summary>
 public sealed class HostTool(string executable, string debianPackage)

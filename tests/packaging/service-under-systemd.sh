@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The packaged unit under a real systemd (run through /work/shared/tools/with-systemd):
+# The packaged unit under a real systemd (run by .ci/run inside a throw-away systemd container):
 #   with-systemd -- tests/packaging/service-under-systemd.sh DEB
 # The container's /usr is the host's (read-only), so the package is installed with dpkg --root
 # into /opt/occi-root inside the container; the packaged unit is copied to /etc/systemd/system

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Network smoke test of the native binary (issue #4): runs BIN inside a network namespace made
+# Network smoke test of the native binary: runs BIN inside a network namespace made
 # here (listening on a unix socket in a temporary state dir, so nothing reaches the host's
 # namespace), then: a dynamic network, the busybox test guest with a NIC leasing an address,
 # the agent reporting it, a ping to the gateway, a NIC hot-plugged into the running guest (the

@@ -6,7 +6,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Http;
 
-/// <summary>The one place where failures become HTTP status codes (GFD.223 §5.4, digest §3.11;
+/// <summary>The one place where failures become HTTP status codes (GFD.223 §5.4, docs/conformance.md;
 /// the Firecracker/Incus single-mapper habit). Null means "unexpected": 500, logged.</summary>
 public static class ErrorMapping
 {

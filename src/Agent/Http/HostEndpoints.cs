@@ -9,8 +9,8 @@ using OcciAgent.Services;
 namespace OcciAgent.Http;
 
 /// <summary>occi-agent's extensions next to the OCCI URL space (documented in README):
-/// <c>GET /host</c> tells what this host runs VMs with (issue #3 item 1);
-/// <c>GET|POST /compute/ID/console</c> reads a VM's serial log or types into it (item 7).
+/// <c>GET /host</c> tells what this host runs VMs with;
+/// <c>GET|POST /compute/ID/console</c> reads a VM's serial log or types into it.
 /// Neither path can be an OCCI location: entities live one level under a kind location, and
 /// collections end with '/'.</summary>
 public sealed class HostEndpoints(ComputeHost host, EntityService service, Networks.NetworkHost networks, Tls.TlsCertificates tls)

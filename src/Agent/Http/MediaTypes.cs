@@ -4,8 +4,8 @@ using OcciAgent.Occi.Rendering.Text;
 
 namespace OcciAgent.Http;
 
-/// <summary>The media types the agent speaks (digest §3.3) and content negotiation: q-values,
-/// wildcards, text/plain when Accept is absent or */* (GFD.185, S102), 406 when nothing fits.</summary>
+/// <summary>The media types the agent speaks (GFD.229 §6-§8, GFD.226) and content negotiation: q-values,
+/// wildcards, text/plain when Accept is absent or */* (GFD.185), 406 when nothing fits.</summary>
 public sealed class MediaTypes
 {
     public const string TextPlain = "text/plain";
@@ -15,10 +15,10 @@ public sealed class MediaTypes
     public const string OcciJson = "application/occi+json";
     public const string Json = "application/json";
 
-    /// <summary>Response Accept header (GFD.223 §5.2, S51).</summary>
+    /// <summary>Response Accept header (GFD.223 §5.2).</summary>
     public const string AllAccept = "text/plain, text/occi, text/uri-list, application/occi+json, application/json";
     /// <summary>For OCCI/1.1 user agents: rOCCI-cli 4 picks JSON when the server lists it and then
-    /// speaks its pre-1.2 JSON, so JSON is not offered to them (digest §6.3 item 3, S118).</summary>
+    /// speaks its pre-1.2 JSON, so JSON is not offered to them (docs/conformance.md, OCCI 1.1 clients).</summary>
     public const string LegacyAccept = "text/plain, text/occi, text/uri-list";
 
     private readonly Dictionary<string, IOcciRenderer> _renderers;

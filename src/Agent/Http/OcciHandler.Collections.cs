@@ -9,7 +9,7 @@ namespace OcciAgent.Http;
 public sealed partial class OcciHandler
 {
     /// <summary>The unbound root: GET lists every entity; POST with one kind creates an entity of
-    /// that kind (digest §3.7.7, S127); DELETE is refused (digest §3.7.6).</summary>
+    /// that kind (docs/conformance.md); DELETE is refused (GFD.223 §11.4).</summary>
     private async Task RootAsync(Call call)
     {
         if (HttpMethods.IsGet(call.Method) || HttpMethods.IsHead(call.Method))
@@ -128,7 +128,7 @@ public sealed partial class OcciHandler
         await WriteAsync(call.Http, 200, call.Renderer.Collection(views, shape, call.BaseUrl));
     }
 
-    /// <summary>201 Created with an absolute Location and the location rendering (digest §3.7.2, S112).</summary>
+    /// <summary>201 Created with an absolute Location and the location rendering (GFD.223 §11.3.1).</summary>
     private async Task CreatedAsync(Call call, Entity created)
     {
         var view = await service.ViewAsync(created, call.Ct);

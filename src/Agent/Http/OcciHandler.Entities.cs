@@ -39,7 +39,7 @@ public sealed partial class OcciHandler
                 if (call.Query.TryGetValue("action", out var term))
                 {
                     var outcome = await service.ActionAsync(call.Path, term, doc, call.Ct);
-                    // GFD.224 §3.1 / S32: a save answers with the new OS template mixin.
+                    // GFD.224 §3.1: a save answers with the new OS template mixin.
                     await WriteAsync(call.Http, 200, outcome.CreatedTemplate is { } created
                         ? call.Renderer.Categories(new CategoryCollection([], [created], []))
                         : call.Renderer.Entity(await service.ViewAsync(outcome.Entity, call.Ct), call.BaseUrl));
@@ -68,7 +68,7 @@ public sealed partial class OcciHandler
         }
     }
 
-    /// <summary>PUT create is allowed only at <c>&lt;kind location&gt;&lt;new id&gt;</c> (digest §3.6.2 [REC]).</summary>
+    /// <summary>PUT create is allowed only at <c>&lt;kind location&gt;&lt;new id&gt;</c> (GFD.223 §10.2.1; docs/conformance.md).</summary>
     private (Kind, string)? PutCreateTarget(string path)
     {
         var slash = path.LastIndexOf('/');

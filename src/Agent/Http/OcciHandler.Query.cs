@@ -40,7 +40,7 @@ public sealed partial class OcciHandler
         throw NotAllowed(call.Method, call.Path, allow);
     }
 
-    /// <summary>GFD.223 §7.1 with digest §3.9 [REC]: exactly the named categories (S132); several
+    /// <summary>GFD.223 §7.1 with docs/conformance.md: exactly the named categories; several
     /// filters are a union; an unknown category is a 400. <c>?category=</c> takes a type identifier
     /// or a bare term.</summary>
     private CategoryCollection FilterCategories(Call call)
@@ -62,7 +62,7 @@ public sealed partial class OcciHandler
             snap.Actions.Where(wanted.Contains).ToList());
     }
 
-    /// <summary>GFD.223 §7.2 with digest §3.9 [REC]: all criteria must hold. A category matches an
+    /// <summary>GFD.223 §7.2 with docs/conformance.md: all criteria must hold. A category matches an
     /// entity whose kind is or descends from it, or which has the mixin (or one depending on it);
     /// attributes compare typed (numbers numerically).</summary>
     private IReadOnlyList<Entity> FilterEntities(Call call, IReadOnlyList<Entity> entities)

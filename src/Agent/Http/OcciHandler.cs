@@ -41,7 +41,7 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
     {
         var request = http.Request;
         var legacy = IsLegacyClient(request);
-        // GFD.223 §5.2: every response names the OCCI version; S51: and lists what we render.
+        // GFD.223 §5.2: every response names the OCCI version and lists what we render.
         http.Response.Headers["Server"] = info.ServerHeader;
         http.Response.Headers["Accept"] = legacy ? MediaTypes.LegacyAccept : MediaTypes.AllAccept;
         var negotiated = media.Negotiate(request.Headers.Accept.ToString());
@@ -97,7 +97,7 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
     }
 
     /// <summary>Whether the negotiated rendering can express the answer, decided before any
-    /// effect (text/uri-list only lists, digest §3.11: 400).</summary>
+    /// effect (text/uri-list only lists, GFD.229 §8: 400).</summary>
     private static void Renderable(Call call, params ResponseShape[] shapes)
     {
         foreach (var shape in shapes)
@@ -123,7 +123,7 @@ public sealed partial class OcciHandler(EntityService service, MediaTypes media,
         foreach (var group in output.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
             response.Headers[group.Key] = group.Select(h => HeaderSafe(h.Value)).ToArray();
         // Exactly the media type, without a charset parameter: the OCCI-WG 1.1 test compares it
-        // with what it asked for (digest §6.3 item 14). Bodies are UTF-8.
+        // with what it asked for (docs/conformance.md, OCCI 1.1 clients). Bodies are UTF-8.
         response.ContentType = output.ContentType;
         var bytes = Encoding.UTF8.GetBytes(output.Body);
         response.ContentLength = bytes.Length;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace OcciAgent.Http;
 
-/// <summary>Pagination with the query parameters <c>page</c> (1-based, digest §3.10 [REC]) and
+/// <summary>Pagination with the query parameters <c>page</c> (1-based, GFD.223 §6; docs/conformance.md) and
 /// <c>number</c> (GFD.223 §6); both <c>;</c> and <c>&amp;</c> separate parameters.</summary>
 public static class Paging
 {

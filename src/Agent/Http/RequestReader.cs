@@ -8,8 +8,8 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Http;
 
 /// <summary>Turns an HTTP request into an <see cref="OcciDocument"/>: picks the parser by
-/// Content-Type with the tolerance of digest §3.3 [REC] (comma lists, no Content-Type), and
-/// rewrites absolute URLs of this server into local paths (digest §3.1).</summary>
+/// Content-Type with the tolerance of docs/conformance.md (comma lists, no Content-Type), and
+/// rewrites absolute URLs of this server into local paths (GFD.223 §4).</summary>
 public static class RequestReader
 {
     public static List<KeyValuePair<string, string>> Headers(HttpRequest request) =>

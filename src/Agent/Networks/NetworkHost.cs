@@ -13,7 +13,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Networks;
 
-/// <summary>The host side of networks and network interfaces (issue #4): bridges, taps, VLAN
+/// <summary>The host side of networks and network interfaces: bridges, taps, VLAN
 /// links, DHCP and NAT, driven from what the store says. Every method converges the host to the
 /// entity (idempotent), so creation, updates and start-up reconcile share one path.</summary>
 public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, AgentOptions options, IEntityStore store,
@@ -62,7 +62,7 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
     }
 
     /// <summary>Starts, updates or stops the network's DHCP server, with a reservation per
-    /// static interface address (issue #4 item 4). <paramref name="without"/> is a link being deleted.</summary>
+    /// static interface address. <paramref name="without"/> is a link being deleted.</summary>
     public async Task ApplyDhcpAsync(NetworkPlan p, string? without, CancellationToken ct, Entity? extra = null)
     {
         if (!p.Dynamic)
@@ -142,7 +142,7 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
         dhcp.Leases(LinkNames.Key(network.Id)).Where(l => l.Mac == mac).Select(l => l.Address).LastOrDefault();
 
     /// <summary>Deletes links and DHCP instances the agent made for entities that no longer exist
-    /// (issue #4 item 5); only links carrying the agent's alias and name are considered.</summary>
+    /// (only links carrying the agent's alias and name are considered).</summary>
     public async Task RemoveLeftoversAsync(string kind, IReadOnlySet<string> keepIds, CancellationToken ct)
     {
         foreach (var l in await links.ListAsync(ct))

@@ -12,9 +12,9 @@ using OcciAgent.Vms;
 namespace OcciAgent.Networks;
 
 /// <summary>A networkinterface is a tap on its network's bridge, plugged into the compute's VM
-/// as a virtio NIC (GFD.224 §3.4.1, issue #4 item 3): at boot when the VM is off (see
+/// as a virtio NIC (GFD.224 §3.4.1): at boot when the VM is off (see
 /// <see cref="ComputeSpecBuilder"/>), hot-plugged into a running VM, unplugged and deleted with
-/// the link. ipnetworkinterface (§3.5.2, item 4) shows the address the guest leased, or the
+/// the link. ipnetworkinterface (GFD.224 §3.4.1) shows the address the guest leased, or the
 /// static one, which becomes a DHCP reservation for the MAC.</summary>
 public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, IEntityStore store) : IKindBackend
 {

@@ -6,7 +6,7 @@ using OcciAgent.Services;
 
 namespace OcciAgent.Networks;
 
-/// <summary>A network is a Linux bridge (GFD.224 §3.2, issue #4 item 1): created up with the
+/// <summary>A network is a Linux bridge (GFD.224 §3.2): created up with the
 /// entity, <c>up</c>/<c>down</c> set its link state, <c>occi.network.state</c> reports what the
 /// kernel says. ipnetwork gives it an address and, with allocation=dynamic, a DHCP server; a
 /// VLAN id puts an 802.1q link of the configured uplink on it; the nat mixin masquerades it.</summary>
@@ -87,7 +87,7 @@ public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
         return e.With(State, OcciValue.Str(link.AdminUp ? "active" : "inactive"));
     }
 
-    /// <summary>At start (issue #4 item 5): recreate what stored networks need, remove bridges,
+    /// <summary>At start: recreate what stored networks need, remove bridges,
     /// VLAN links and DHCP servers of deleted networks, rebuild NAT.</summary>
     public async Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct)
     {

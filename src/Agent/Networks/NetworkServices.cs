@@ -9,7 +9,7 @@ using OcciAgent.Services;
 
 namespace OcciAgent.Networks;
 
-/// <summary>Registers the host networking parts (issue #4): iproute2, nftables, the DHCP server
+/// <summary>Registers the host networking parts: iproute2, nftables, the DHCP server
 /// and the two kind backends.</summary>
 public static class NetworkServices
 {

@@ -9,7 +9,7 @@ namespace OcciAgent.Services;
 public sealed partial class EntityService
 {
     /// <summary>POST &lt;entity&gt;?action=term (GFD.223 §10.3.2) with the validation order of
-    /// digest §3.6.4 [REC]: 404 → unknown action 400 → body category mismatch 400 → ambiguous 409
+    /// docs/conformance.md: 404 → unknown action 400 → body category mismatch 400 → ambiguous 409
     /// → parameters 400 → not applicable in this state 409 → execute.</summary>
     public Task<ActionOutcome> ActionAsync(string path, string term, OcciDocument doc, CancellationToken ct) =>
         EntityLocked(path, async () =>
@@ -50,7 +50,7 @@ public sealed partial class EntityService
     }
 
     /// <summary>POST &lt;collection&gt;?action=term (GFD.223 §11.3.3): the action must belong to
-    /// the collection's kind or mixin (S18) and apply to every member, checked before any runs.</summary>
+    /// the collection's kind or mixin (GFD.221 §5.3.5) and apply to every member, checked before any runs.</summary>
     public Task<IReadOnlyList<Entity>> CollectionActionAsync(Category owner, IReadOnlyList<Entity> members, string term,
         OcciDocument doc, CancellationToken ct) =>
         Locked(async () =>

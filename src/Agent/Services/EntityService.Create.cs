@@ -11,7 +11,7 @@ public sealed partial class EntityService
 {
     /// <summary>Creates an entity (GFD.223 §11.3.1 POST on a kind collection, §10.2.1 PUT at a
     /// new URL). <paramref name="collectionKind"/> is the kind whose collection was addressed
-    /// (null for POST /, digest §3.7.7); <paramref name="putId"/> the id chosen by a PUT.</summary>
+    /// (null for POST /, docs/conformance.md); <paramref name="putId"/> the id chosen by a PUT.</summary>
     public Task<Entity> CreateAsync(Kind? collectionKind, OcciDocument doc, string? putId, CancellationToken ct) =>
         Locked(() => CreateLockedAsync(collectionKind, doc, putId, ct), ct);
 
@@ -48,7 +48,7 @@ public sealed partial class EntityService
 
         // Intents first, so a kill during the host effects leaves a record that start-up undoes.
         WriteIntents(IntentOp.Create, [entity, .. links]);
-        // Host effects in order, undone in reverse if a later step or the store fails (S110).
+        // Host effects in order, undone in reverse if a later step or the store fails (GFD.185).
         var done = new List<(IKindBackend Backend, Entity Entity)>();
         try
         {
@@ -113,14 +113,14 @@ public sealed partial class EntityService
         }
         if (given.Count == 0) return NewId();
         var id = given[0];
-        // rOCCI-cli always sends a random occi.core.id (digest §1.3): accept a valid, unused one.
+        // rOCCI-cli always sends a random occi.core.id (GFD.221 §5.2; docs/conformance.md): accept a valid, unused one.
         if (!IsValidId(id)) throw AgentException.Invalid($"occi.core.id '{id}' is not a valid id (letters, digits, '-' and '_', at most 64)");
         if (store.Get(id) is not null) throw AgentException.Conflict($"an entity with id {id} exists already");
         return id;
     }
 
     /// <summary>Validated attributes with template and kind defaults (GFD.221 §5.3.7: client value
-    /// over mixin default over kind default) and the required check (S8).</summary>
+    /// over mixin default over kind default) and the required check (GFD.221 §5.3.2).</summary>
     private static Entity BuildNew(string id, Kind kind, IReadOnlyList<Mixin> mixins,
         IEnumerable<KeyValuePair<string, OcciValue>> given, string description)
     {
@@ -130,14 +130,14 @@ public sealed partial class EntityService
         values.Remove(AttributeNames.Id);
         values.Remove(AttributeNames.SourceKind);
         foreach (var (name, v) in defaults) values.TryAdd(name, v);
-        // An os_tpl image gives a storage its size (digest §2.4: required unless a template supplies it).
+        // An os_tpl image gives a storage its size (GFD.224 §3.3: required unless a template supplies it).
         if (kind.IsA(InfrastructureKinds.Storage) && mixins.Any(m => m.Backing is ImageInfo))
             specs.Remove("occi.storage.size");
         AttributeValidator.CheckRequired(specs, values);
         return NewEntity(id, kind, mixins, values);
     }
 
-    /// <summary>digest §2.2 [REC]: hostname defaults to the title, sanitised to a DNS label.</summary>
+    /// <summary>docs/conformance.md: hostname defaults to the title, sanitised to a DNS label.</summary>
     private static Entity DefaultHostname(Entity e)
     {
         if (e.Get("occi.compute.hostname") is not null || e.GetString(AttributeNames.Title) is not { } title) return e;

@@ -9,7 +9,7 @@ namespace OcciAgent.Services;
 
 public sealed partial class EntityService
 {
-    /// <summary>A link given inline in a resource rendering (GFD.185 / digest §3.8): the target is
+    /// <summary>A link given inline in a resource rendering (GFD.185): the target is
     /// the &lt;URI&gt;, the kind comes from <c>category</c> or is inferred from the target.</summary>
     private Entity BuildInlineLink(LinkRendering lr, Entity source, Kind sourceKind, string sourceLocation,
         IReadOnlyList<Entity> siblings, CatalogSnapshot snap)
@@ -36,7 +36,7 @@ public sealed partial class EntityService
         attrs.RemoveAll(a => a.Key is AttributeNames.Source or AttributeNames.Target);
         attrs.Add(new(AttributeNames.Source, OcciValue.Str(sourceLocation)));
         attrs.Add(new(AttributeNames.Target, OcciValue.Str(lr.Target)));
-        // Inline links get fresh ids (digest J2 [AMBIG]); a client id is honoured when valid and unused.
+        // Inline links get fresh ids (GFD.226 §3.1 leaves it open; docs/conformance.md); a client id is honoured when valid and unused.
         var id = attrs.Where(a => a.Key == AttributeNames.Id).Select(a => a.Value.ToInvariantString()).FirstOrDefault();
         attrs.RemoveAll(a => a.Key == AttributeNames.Id);
         if (id is null || !IsValidId(id) || store.Get(id) is not null || siblings.Any(s => s.Id == id)) id = NewId();
@@ -53,8 +53,8 @@ public sealed partial class EntityService
         throw AgentException.Invalid($"link to {target}: give its kind in the category parameter (storagelink or networkinterface)");
     }
 
-    /// <summary>Checks source and target of a link (S26, digest §3.8 [REC]) and fills the
-    /// server-assigned attributes of multiplicity 1 (S31): source/target kinds, MAC, interface
+    /// <summary>Checks source and target of a link (GFD.221 §5.4.3; docs/conformance.md) and fills the
+    /// server-assigned attributes of multiplicity 1 (GFD.224 §3.4): source/target kinds, MAC, interface
     /// name, device id, state.</summary>
     private Entity CompleteLink(Entity link, Kind kind, CatalogSnapshot snap, (Entity Entity, Kind Kind, IReadOnlyList<Entity> Siblings)? inlineSource)
     {
@@ -129,7 +129,7 @@ public sealed partial class EntityService
         return $"52:54:00:{h[0]:x2}:{h[1]:x2}:{h[2]:x2}";
     }
 
-    /// <summary>Host tap name (issue #4 item 3): the agent's fixed prefix and the link's stable
+    /// <summary>Host tap name: the agent's fixed prefix and the link's stable
     /// short key, at most 15 characters (IFNAMSIZ - 1).</summary>
     public static string InterfaceFor(string linkId) => Net.Links.LinkNames.Tap(linkId);
 }

@@ -19,7 +19,7 @@ public sealed partial class EntityService
     }
 
     /// <summary>POST (associate), PUT (replace membership) and DELETE (disassociate) on a mixin
-    /// collection (GFD.223 §11.3.2, §11.2, §11.4). All-or-nothing (GFD.185 batch atomicity, S109).</summary>
+    /// collection (GFD.223 §11.3.2, §11.2, §11.4). All-or-nothing (GFD.185 batch atomicity).</summary>
     public Task<IReadOnlyList<Entity>> ChangeMembershipAsync(Mixin mixin, IReadOnlyList<string> paths, MembershipChange change,
         CancellationToken ct) =>
         Locked(() =>
@@ -52,7 +52,7 @@ public sealed partial class EntityService
         }, ct);
 
     /// <summary>POST /-/: user-defined mixins (GFD.221 §5.5.3, GFD.223 §9.3; validation per
-    /// digest §3.5 [REC]). All are checked before any is stored, then stored in one transaction
+    /// docs/conformance.md). All are checked before any is stored, then stored in one transaction
     /// and published in one catalog rebuild: the cost is linear in the number of mixins.</summary>
     public Task<IReadOnlyList<Mixin>> CreateUserMixinsAsync(IReadOnlyList<CategoryRendering> categories, CancellationToken ct) =>
         Locked(() =>
@@ -122,7 +122,7 @@ public sealed partial class EntityService
         !s.Any(c => char.IsControl(c) || !allowSpace && char.IsWhiteSpace(c) || c == '"' && !allowSpace);
 
     /// <summary>DELETE /-/ (GFD.223 §9.4): removes user mixins and their associations; provider
-    /// categories are refused with 403 (GFD.185, S64), unknown ones with 404.</summary>
+    /// categories are refused with 403 (GFD.185), unknown ones with 404.</summary>
     public Task DeleteUserMixinsAsync(IReadOnlyList<CategoryRendering> categories, CancellationToken ct) =>
         Locked(() =>
         {

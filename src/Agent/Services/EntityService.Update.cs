@@ -9,8 +9,8 @@ namespace OcciAgent.Services;
 
 public sealed partial class EntityService
 {
-    /// <summary>POST on an entity without action: partial update (GFD.223 §10.3.1, digest
-    /// §3.6.3): set mutable attributes, associate mixins, create links on resources.</summary>
+    /// <summary>POST on an entity without action: partial update (GFD.223 §10.3.1):
+    /// set mutable attributes, associate mixins, create links on resources.</summary>
     public Task<Entity> UpdateAsync(string path, OcciDocument doc, CancellationToken ct) =>
         EntityLocked(path, () => Locked(async () =>
         {
@@ -28,8 +28,8 @@ public sealed partial class EntityService
             return await CommitUpdateAsync(current, updated, kind, links, ct);
         }, ct), ct);
 
-    /// <summary>PUT on an existing entity: full replace (GFD.223 §10.2.2, digest §3.6.2). Links
-    /// stay intact (S67); Link lines are a bad request (S108).</summary>
+    /// <summary>PUT on an existing entity: full replace (GFD.223 §10.2.2). Links
+    /// stay intact; Link lines are a bad request (GFD.185).</summary>
     public Task<Entity> ReplaceAsync(string path, OcciDocument doc, CancellationToken ct) =>
         EntityLocked(path, () => Locked(async () =>
         {
@@ -57,7 +57,7 @@ public sealed partial class EntityService
     }
 
     /// <summary>Template replacement rules (GFD.224 §3.5): a new resource_tpl replaces the old
-    /// one; a different os_tpl would mean re-imaging, which is not supported (S41: 400).</summary>
+    /// one; a different os_tpl would mean re-imaging, which is not supported (GFD.224 §3.5.1: 400).</summary>
     private List<Mixin> MergeMixins(Entity current, IReadOnlyList<Mixin> requested, bool replaceAll)
     {
         var kind = KindOf(current);
@@ -95,7 +95,7 @@ public sealed partial class EntityService
         if (kind.IsLinkKind)
             foreach (var name in new[] { AttributeNames.Source, AttributeNames.Target, AttributeNames.TargetKind })
                 if (changes.TryGetValue(name, out var v) && !(current.Get(name) is { } c && c.SameAs(v)))
-                    throw AgentException.Invalid($"{name} of a link cannot change; create a new link instead (digest §5.1)");
+                    throw AgentException.Invalid($"{name} of a link cannot change; create a new link instead (GFD.221 §5.4.3)");
 
         var attrs = current.Attributes.ToBuilder();
         // Attributes of mixins that are no longer associated go with them.
@@ -147,7 +147,7 @@ public sealed partial class EntityService
         return updated;
     }
 
-    /// <summary>DELETE of an entity (GFD.223 §10.4): a resource takes its links with it (S25),
+    /// <summary>DELETE of an entity (GFD.223 §10.4): a resource takes its links with it (GFD.221 §5.4.2),
     /// including links that point at it; a storage loses its volume file.</summary>
     public Task DeleteAsync(string path, CancellationToken ct) =>
         EntityLocked(path, () => Locked(async () =>

@@ -69,7 +69,7 @@ public sealed partial class EntityService(
         finally { gate.Release(); }
     }
 
-    /// <summary>Ids: bare lowercase UUIDs by default (digest §1.8 [REC]); a client id must be a
+    /// <summary>Ids: bare lowercase UUIDs by default (GFD.221 §5.4; docs/conformance.md); a client id must be a
     /// simple token that rOCCI 5's id pattern also accepts.</summary>
     public static bool IsValidId(string id) =>
         id.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
@@ -126,7 +126,7 @@ public sealed partial class EntityService(
         }, CancellationToken.None);
 
     /// <summary>At start, each backend compares the stored entities of its kind with the host,
-    /// the differences are stored (issue #2 item 7 for storage) and what no entity names is
+    /// the differences are stored and what no entity names is
     /// removed; then the changes a crash interrupted are finished or undone.</summary>
     public async Task ReconcileAsync(CancellationToken ct)
     {

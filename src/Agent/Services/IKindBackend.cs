@@ -39,7 +39,7 @@ public interface IKindBackend
 }
 
 /// <summary>A kind whose entities live only in the store: no host effect, and actions answer 501
-/// naming what is missing (issue #2 item 6: compute and network until their backends exist;
+/// naming what is missing (compute and network until their backends exist;
 /// links have no actions).</summary>
 public sealed class ModelOnlyBackend(Kind kind, string missing) : IKindBackend
 {

@@ -5,7 +5,7 @@ using OcciAgent.Occi.Catalog;
 
 namespace OcciAgent.Storage;
 
-/// <summary>Publishes one os_tpl mixin per <c>images/NAME.qcow2</c> (GFD.224 §3.5.1, S39/S40),
+/// <summary>Publishes one os_tpl mixin per <c>images/NAME.qcow2</c> (GFD.224 §3.5.1),
 /// with the optional sidecar <c>NAME.json</c> (title; kernel, initrd, cmdline for direct kernel
 /// boot, relative to images/). Rescans when the directory changes, so a dropped-in image shows
 /// up without a restart.</summary>

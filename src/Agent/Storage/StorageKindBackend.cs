@@ -13,7 +13,7 @@ namespace OcciAgent.Storage;
 /// <summary>Storage entities are qcow2 volumes (GFD.224 §3.3): creation runs qemu-img create
 /// (an overlay when an os_tpl image is given), a larger occi.storage.size grows the volume,
 /// smaller is refused, DELETE removes the file; size and state are read from the real volume.
-/// The 1.1 actions resize/snapshot/backup map onto qemu-img (digest §2.4), or onto QMP when a
+/// The 1.1 actions resize/snapshot/backup map onto qemu-img (GFD.224 §3.3; docs/conformance.md), or onto QMP when a
 /// running VM has the volume open (qemu-img cannot write an image in use).</summary>
 public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, ComputeHost computes, ComputeSpecBuilder disks,
     ILogger<StorageKindBackend> log) : IKindBackend
@@ -35,7 +35,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
             throw AgentException.Invalid($"storage {e.Id}: {ve.Message}");
         }
         Log.VolumeCreated(log, e.Id, info.Path, info.VirtualSizeBytes, image is null ? "" : $", backing {image.Path}");
-        // A fresh qcow2 volume is usable at once; report that truthfully (digest §2.4 [REC]).
+        // A fresh qcow2 volume is usable at once; report that truthfully (docs/conformance.md).
         return e.With(Size, OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes))).With(State, OcciValue.Str("online"));
     }
 
@@ -58,7 +58,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
         return e.With(Size, OcciValue.Float(StorageBackend.ToGiB(info.VirtualSizeBytes)));
     }
 
-    /// <summary>A missing volume becomes state error with a message (issue #2 item 7); a volume
+    /// <summary>A missing volume becomes state error with a message; a volume
     /// that came back is offline again until someone brings it online.</summary>
     public async Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct)
     {

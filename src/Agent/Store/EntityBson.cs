@@ -5,7 +5,7 @@ using OcciAgent.Occi.Model;
 namespace OcciAgent.Store;
 
 /// <summary>Hand-written Entity &lt;-&gt; BsonDocument mapping. BsonMapper is reflection-based and
-/// silently drops fields once trimmed (host-facts: LiteDB under AOT), so nothing here uses it.
+/// silently drops fields once trimmed (docs/host-notes.md, LiteDB under AOT), so nothing here uses it.
 /// Shape: <c>{_id, kind, mixins: [..], attrs: {name: {t, v}}, source?, target?}</c>.</summary>
 public static class EntityBson
 {

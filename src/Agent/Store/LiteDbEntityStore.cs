@@ -4,7 +4,7 @@ using OcciAgent.Occi.Model;
 
 namespace OcciAgent.Store;
 
-/// <summary>Entity store on LiteDB 5, through <see cref="BsonDocument"/> only (host-facts: LiteDB
+/// <summary>Entity store on LiteDB 5, through <see cref="BsonDocument"/> only (docs/host-notes.md: LiteDB
 /// under AOT). The caller must hold <see cref="StateDirLock"/> first: <c>Connection=direct</c> only
 /// takes a shared flock, so a second process could open and corrupt the same file.</summary>
 public sealed class LiteDbEntityStore : IEntityStore, IDisposable

@@ -1,7 +1,7 @@
 namespace OcciAgent.Store;
 
 /// <summary>Another occi-agent (or another store in this process) owns the state directory.
-/// Two owners would corrupt the LiteDB file (host-facts: Connection=direct only takes a shared flock).</summary>
+/// Two owners would corrupt the LiteDB file (docs/host-notes.md: Connection=direct only takes a shared flock).</summary>
 public sealed class StateDirLockedException(string stateDir, string lockFile, int? ownerPid, Exception? inner = null)
     : Exception(
         $"state directory '{stateDir}' is in use by another occi-agent " +

@@ -28,7 +28,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     /// <summary>Raised with the compute id whenever its VM's status changes.</summary>
     public event Action<string>? Changed;
 
-    /// <summary>Finds QEMU and picks the accelerator; logs the choice (issue #3 item 1).</summary>
+    /// <summary>Finds QEMU and picks the accelerator; logs the choice.</summary>
     public async Task ProbeAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(VmsDir);
@@ -79,7 +79,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
 
     public IEnumerable<VirtualMachine> All => _vms.Values;
 
-    /// <summary>Agent shutdown: let go of every VM; they keep running (issue #3 item 3).</summary>
+    /// <summary>Agent shutdown: let go of every VM; they keep running.</summary>
     public async ValueTask DisposeAsync()
     {
         Changed = null;

@@ -10,7 +10,7 @@ using OcciAgent.Services;
 
 namespace OcciAgent.Vms;
 
-/// <summary>Compute entities are QEMU VMs (GFD.224 §3.1, issue #3). Creating one makes its root
+/// <summary>Compute entities are QEMU VMs (GFD.224 §3.1). Creating one makes its root
 /// overlay on the os_tpl image; the actions drive the VM over QMP; its state follows QMP events
 /// and is stored within moments of each event, without anyone polling. Cores and memory apply
 /// at boot: changing them while the VM exists as a process is refused (409), consistently.</summary>
@@ -106,7 +106,7 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
     public Task<Entity> ObserveAsync(Entity e, CancellationToken ct) => Task.FromResult(WithStatus(e, _host.StatusOf(e.Id)));
 
     /// <summary>At start: reattach to every VM that still runs; a VM that died meanwhile becomes
-    /// inactive (it powered off cleanly) or error with the reason (issue #3 item 3).</summary>
+    /// inactive (it powered off cleanly) or error with the reason.</summary>
     public async Task<IReadOnlyList<Entity>> ReconcileAsync(IReadOnlyList<Entity> stored, CancellationToken ct)
     {
         var changed = new List<Entity>();

@@ -9,7 +9,7 @@ using OcciAgent.Store;
 namespace OcciAgent.Vms;
 
 /// <summary>Turns a compute entity with its templates and links into the <see cref="VmSpec"/>
-/// QEMU is started with (issue #3 items 2, 5, 6): cores and memory (explicit attributes, which
+/// QEMU is started with: cores and memory (explicit attributes, which
 /// resource_tpl filled in at creation), the os_tpl root overlay as vda (direct kernel boot when
 /// the image's sidecar says so), every storagelink as a virtio disk, user data, SSH key and
 /// hostname as fw_cfg files.</summary>
@@ -18,7 +18,7 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
     public const string Cores = "occi.compute.cores", Memory = "occi.compute.memory";
     public const string UserDataFwCfg = "opt/org.ogf.occi/user_data", SshKeyFwCfg = "opt/org.ogf.occi/ssh_key",
         HostnameFwCfg = "opt/org.ogf.occi/hostname";
-    /// <summary>Below this QEMU cannot boot even the smallest guest (host-facts: 80 MiB).</summary>
+    /// <summary>Below this QEMU cannot boot even the smallest guest (docs/host-notes.md: 80 MiB).</summary>
     public const int MinMemoryMiB = 64;
 
     public static int MemoryMiB(Entity e) => (int)Math.Round((e.Get(Memory)?.AsDouble ?? 1.0) * 1024);
@@ -51,7 +51,7 @@ public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes,
             .OrderBy(x => x.Item2.DeviceId, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The NICs of the compute: its networkinterfaces, each on its tap (issue #4 item 3).</summary>
+    /// <summary>The NICs of the compute: its networkinterfaces, each on its tap.</summary>
     public IReadOnlyList<VmNic> Nics(string location) =>
         NetworkLinks(location).Select(Networks.NetworkHost.NicFor).ToList();
 

@@ -10,7 +10,7 @@ using OcciAgent.Storage;
 
 namespace OcciAgent.Vms;
 
-/// <summary>The compute <c>save</c> action (GFD.224 §3.1, issue #3 item 4): the root disk becomes
+/// <summary>The compute <c>save</c> action (GFD.224 §3.1): the root disk becomes
 /// a new image <c>images/NAME.qcow2</c> (standalone: the backing chain is flattened) with a
 /// sidecar carrying the original image's kernel, initrd and cmdline, so the image library
 /// publishes it as a new os_tpl usable for new computes. The file appears under its final name

@@ -4,7 +4,7 @@ using OcciAgent.Hypervisor.Vm;
 
 namespace OcciAgent.Vms;
 
-/// <summary>Which launcher starts VMs here (issue 5 item 3), decided once at start and logged
+/// <summary>Which launcher starts VMs here, decided once at start and logged
 /// with its reason. <c>auto</c> takes systemd where it is the service manager (sd_booted:
 /// /run/systemd/system exists) or a bus was configured explicitly, and only if the manager
 /// answers on that bus; otherwise QEMU daemonizes itself.</summary>

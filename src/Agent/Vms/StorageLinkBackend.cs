@@ -6,7 +6,7 @@ using OcciAgent.Services;
 namespace OcciAgent.Vms;
 
 /// <summary>A storagelink is its volume attached to the compute's VM as a virtio disk (GFD.224
-/// §3.4.2, issue #3 item 6): at boot when the VM is off (see <see cref="ComputeSpecBuilder"/>),
+/// §3.4.2): at boot when the VM is off (see <see cref="ComputeSpecBuilder"/>),
 /// hot-plugged into a running VM, unplugged on delete once the guest has let go (DEVICE_DELETED).
 /// A hibernated VM's disks cannot change: its saved state expects exactly the disks it had.</summary>
 public sealed class StorageLinkBackend(ComputeHost host, ComputeSpecBuilder specs) : IKindBackend

@@ -12,10 +12,10 @@ public sealed record QemuHost(string? QemuPath, string? QemuVersion, Accelerator
     public bool CanRunVms => Problem is null;
 }
 
-/// <summary>Finds QEMU and chooses the accelerator (issue #3 item 1). KVM only where the CPU
+/// <summary>Finds QEMU and chooses the accelerator. KVM only where the CPU
 /// really virtualises: <c>vmx</c>/<c>svm</c> in /proc/cpuinfo and a hardware KVM module
 /// (kvm_intel/kvm_amd) loaded. A paravirtual KVM (kvm_pvm) opens /dev/kvm and then cannot boot
-/// a real guest (host-facts "QEMU here"), so it counts as no KVM.</summary>
+/// a real guest (docs/host-notes.md, QEMU), so it counts as no KVM.</summary>
 public static partial class HostProbe
 {
     public const string QemuPackage = "qemu-system-x86";

@@ -9,7 +9,7 @@ namespace OcciAgent.Hypervisor.Qemu;
 public static partial class QemuArgs
 {
     /// <summary>Machine <c>pc</c>: its root PCI bus takes hot-plugged virtio devices directly
-    /// (q35 needs pre-made root ports, microvm cannot hot-plug; host-facts "QEMU here").</summary>
+    /// (q35 needs pre-made root ports, microvm cannot hot-plug; docs/host-notes.md).</summary>
     public const string Machine = "pc";
 
     public static IReadOnlyList<string> Build(VmSpec spec)
@@ -33,7 +33,7 @@ public static partial class QemuArgs
             "-nodefaults", "-no-user-config",
             "-display", "none",
             // A guest power-off leaves QEMU in state "shutdown" instead of exiting, so an agent
-            // that was away can still tell a clean power-off from a crash (issue #3 item 3).
+            // that was away can still tell a clean power-off from a crash.
             "-no-shutdown",
             // QMP and the serial console are unix sockets the agent (re)connects to at will;
             // wait=off: QEMU runs whether or not anyone listens.
@@ -92,7 +92,7 @@ public static partial class QemuArgs
     {
         CheckId(n.Id, "NIC id");
         if (!TapName().IsMatch(n.Tap)) throw new ArgumentException($"tap name '{n.Tap}' must be 1-15 characters of [A-Za-z0-9_.-]");
-        // vhost=off: no /dev/vhost-net on every host (host-facts); script=no: the agent plugs the tap itself.
+        // vhost=off: no /dev/vhost-net on every host (docs/host-notes.md); script=no: the agent plugs the tap itself.
         return QemuOpt.Join(("type", "tap"), ("id", n.NetdevId), ("ifname", n.Tap), ("script", "no"), ("downscript", "no"), ("vhost", "off"));
     }
 

@@ -3,8 +3,8 @@ using Tmds.DBus.Protocol;
 namespace OcciAgent.Hypervisor.Systemd;
 
 /// <summary>Writes a method call's body. <see cref="MessageWriter"/> is a ref struct and must go
-/// by reference: a copy would receive the body and the message would be corrupt (shared/tools
-/// README, "Notes for C#").</summary>
+/// by reference: a copy would receive the body and the message would be corrupt (docs/host-notes.md,
+/// systemd).</summary>
 internal delegate void BodyWriter(ref MessageWriter w);
 
 /// <summary>Method calls and property reads over one connection, with D-Bus errors turned into

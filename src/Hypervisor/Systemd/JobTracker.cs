@@ -4,7 +4,7 @@ namespace OcciAgent.Hypervisor.Systemd;
 
 /// <summary>Matches <c>JobRemoved(u id, o job, s unit, s result)</c> signals to the jobs we
 /// started. The signal can be dispatched before the continuation of the call that returned the
-/// job path runs (shared/tools README), so a result that arrives first is kept until its caller
+/// job path runs (docs/host-notes.md), so a result that arrives first is kept until its caller
 /// claims it. Only results that arrive while one of our calls is in flight are kept: after
 /// <c>Subscribe()</c> every job of the manager is reported, and those are not ours.</summary>
 internal sealed class JobTracker

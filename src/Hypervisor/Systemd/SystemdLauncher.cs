@@ -4,7 +4,7 @@ using OcciAgent.Hypervisor.Vm;
 namespace OcciAgent.Hypervisor.Systemd;
 
 /// <summary>Runs each VM's QEMU as a transient service <c>occi-vm-&lt;id&gt;.service</c> in its
-/// own slice (issue 5 item 3): the VM belongs to systemd, not to the agent, so it keeps running
+/// own slice: the VM belongs to systemd, not to the agent, so it keeps running
 /// while the agent restarts or is upgraded, shows in <c>systemctl</c>, and is registered with
 /// machined for <c>machinectl</c>. QEMU runs in the foreground (no <c>-daemonize</c>); its
 /// output goes to <c>vms/&lt;id&gt;/qemu.log</c>, so a QEMU that refuses its arguments is quoted

@@ -3,7 +3,7 @@ using Tmds.DBus.Protocol;
 namespace OcciAgent.Hypervisor.Systemd;
 
 /// <summary>The properties of a transient service that runs one program in the foreground.
-/// Every property here was checked against systemd 252 (shared/tools README).</summary>
+/// Every property here was checked against systemd 252 (docs/host-notes.md).</summary>
 /// <param name="Argv">The full argument vector including argv[0].</param>
 /// <param name="OutputFile">Standard output and error are appended to this file
 /// (<c>append:</c>), so a program that refuses to start leaves its own words there.</param>

@@ -2,7 +2,7 @@ using OcciAgent.Hypervisor.Qemu;
 
 namespace OcciAgent.Hypervisor.Vm;
 
-/// <summary>Starts a VM's QEMU process so that it outlives the agent (issue #3 item 3). Everything
+/// <summary>Starts a VM's QEMU process so that it outlives the agent. Everything
 /// after the launch (QMP, console, state) is the same whoever launched it, so another launcher
 /// (systemd transient units over D-Bus) only has to implement this.</summary>
 public interface IVmLauncher

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 
 namespace OcciAgent.Hypervisor.Vm;
 
-/// <summary>Keeps a VM's serial output in a bounded log (issue #3 item 7): the agent connects to
+/// <summary>Keeps a VM's serial output in a bounded log: the agent connects to
 /// QEMU's serial chardev socket and appends what arrives to <c>console.log</c>; when that file
 /// reaches half the bound it becomes <c>console.log.1</c>, so the two never exceed the bound.
 /// QEMU's socket is <c>wait=off</c>: while the agent is away, output is dropped, never blocked.</summary>

@@ -5,7 +5,7 @@ namespace OcciAgent.Hypervisor.Vm;
 
 public sealed partial class VirtualMachine
 {
-    /// <summary>Hot-plugs a NIC on an existing tap (issue #4 item 3): QMP <c>netdev_add</c> (tap
+    /// <summary>Hot-plugs a NIC on an existing tap: QMP <c>netdev_add</c> (tap
     /// opened by name, no scripts, vhost off as at boot) then <c>device_add virtio-net-pci</c>;
     /// undoes the first step if the second fails.</summary>
     public Task HotplugNicAsync(VmNic nic, CancellationToken ct) => Serialised(async () =>

@@ -4,7 +4,7 @@ using OcciAgent.Hypervisor.Qemu.Qmp;
 
 namespace OcciAgent.Hypervisor.Vm;
 
-/// <summary>One VM and its QEMU process, supervised over QMP (issue #3 items 3-4). Its status
+/// <summary>One VM and its QEMU process, supervised over QMP. Its status
 /// follows QMP events as they arrive (STOP, RESUME, SHUTDOWN, GUEST_PANICKED, the socket closing),
 /// and <see cref="StatusChanged"/> reports every change without anyone polling. Operations are
 /// serialised per VM; events are handled while an operation waits for them.</summary>

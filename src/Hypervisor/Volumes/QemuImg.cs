@@ -36,7 +36,7 @@ public sealed partial class QemuImg
         VolumePath.EnsureUsable(path, "volume");
         string[] args = backingFile is null
             ? ["create", "-f", "qcow2", path, Bytes(sizeBytes)]
-            // -F is required with -b since QEMU 6.1; without it qemu-img refuses (host-facts).
+            // -F is required with -b since QEMU 6.1; without it qemu-img refuses (docs/host-notes.md).
             : ["create", "-f", "qcow2", "-b", VolumePath.EnsureUsable(backingFile, "backing file"), "-F", "qcow2", path, Bytes(sizeBytes)];
         return RunAsync(args, path, ct);
     }

@@ -2,9 +2,9 @@ using System.Net;
 
 namespace OcciAgent.Net.Dhcp;
 
-/// <summary>What one network's DHCP service hands out (issue #4 item 2): addresses from
+/// <summary>What one network's DHCP service hands out: addresses from
 /// <see cref="RangeStart"/>..<see cref="RangeEnd"/> on <see cref="Bridge"/> only, the router
-/// option when a gateway is set, and fixed addresses per MAC (item 4).</summary>
+/// option when a gateway is set, and fixed addresses per MAC.</summary>
 /// <param name="NetworkId">The network entity's id, for messages.</param>
 /// <param name="Key">Short stable id of the network ([a-z0-9], 1..10 chars): names files and the bus name.</param>
 public sealed record DhcpScope(

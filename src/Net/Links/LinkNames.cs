@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace OcciAgent.Net.Links;
 
-/// <summary>Names and ownership marks of the links the agent creates (issue #4 items 1, 5).
+/// <summary>Names and ownership marks of the links the agent creates.
 /// A name is a fixed prefix plus a stable short key of the entity id: 5 + 10 = 15 characters,
 /// the kernel's limit (IFNAMSIZ - 1). Every link the agent creates also carries the alias
 /// <c>occi-agent:KIND:ENTITY-ID</c>; reconcile removes only links with both our prefix and our

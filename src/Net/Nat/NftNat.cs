@@ -3,7 +3,7 @@ using OcciAgent.Net.Links;
 
 namespace OcciAgent.Net.Nat;
 
-/// <summary>Masquerading of networks out through an uplink with nftables (issue #4 item 2, off by
+/// <summary>Masquerading of networks out through an uplink with nftables (off by
 /// default). The agent owns one table, <c>ip occi-agent</c>, and nothing else: every change
 /// rebuilds that table from the wanted set in one <c>nft</c> transaction, so it never drifts and
 /// never touches other tables. The script goes to nft on stdin and holds only parsed addresses

@@ -33,7 +33,7 @@ public sealed class HostCheckTests : IDisposable
         var (exit, lines) = await CheckAsync(new AgentOptions { StateDir = _dir });
         Assert.True(exit == 0, string.Join("\n", lines));
         var cpu = File.ReadAllText("/proc/cpuinfo");
-        // No vmx/svm here (host-facts): the agent's own decision says TCG, and QEMU offers it.
+        // No vmx/svm here (docs/host-notes.md): the agent's own decision says TCG, and QEMU offers it.
         if (!cpu.Contains(" vmx") && !cpu.Contains(" svm"))
             Assert.Contains(lines, l => l.StartsWith("ok   accelerator: tcg (the CPU flags show neither vmx nor svm"));
         Assert.Contains(lines, l => l.StartsWith("ok   qemu: ") && l.Contains(" version "));

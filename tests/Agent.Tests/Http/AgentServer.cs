@@ -12,7 +12,7 @@ namespace OcciAgent.Tests.Http;
 /// HTTP. Disposing stops it and removes the state dir, also when the test failed.
 /// With <see cref="Netns"/> set, the agent is the built binary run as its own process inside
 /// that network namespace (created here, deleted on dispose), listening on a unix socket in the
-/// state dir: everything it does to host networking stays in the namespace (issue #4 tests).</summary>
+/// state dir: everything it does to host networking stays in the namespace (the network tests).</summary>
 public sealed partial class AgentServer : IAsyncDisposable
 {
     private WebApplication? _app;

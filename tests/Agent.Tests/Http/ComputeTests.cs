@@ -13,7 +13,7 @@ public sealed class ComputeTests : AgentTestBase
     [Fact]
     public async Task Post_RocciStyleCreate_AppliesTemplateDefaultsAndStartsInactive()
     {
-        // rOCCI-cli 4: comma list Content-Type, a random occi.core.id, os_tpl + resource_tpl (digest §6.2).
+        // rOCCI-cli 4: comma list Content-Type, a random occi.core.id, os_tpl + resource_tpl (docs/conformance.md, OCCI 1.1 clients).
         var id = Guid.NewGuid().ToString();
         var r = await Agent.SendAsync(HttpMethod.Post, "/compute/",
             Lines("Category: compute;scheme=\"http://schemas.ogf.org/occi/infrastructure#\";class=kind", OsTpl, MediumTpl,
@@ -39,7 +39,7 @@ public sealed class ComputeTests : AgentTestBase
         Assert.Equal("1.0", Attr(body, "occi.compute.memory"));
     }
 
-    /// <summary>Issue #3 item 1: without QEMU the agent still serves, and compute actions answer
+    /// <summary>Without QEMU the agent still serves, and compute actions answer
     /// 503 naming the package to install; the entity is unchanged.</summary>
     [Fact]
     public async Task Action_Start_WithoutQemu_Is503NamingThePackage()

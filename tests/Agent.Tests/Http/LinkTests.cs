@@ -2,8 +2,8 @@ using System.Net;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>Links (GFD.223/digest §3.8): inline at creation, standalone, rendered on the source,
-/// removed with it (S25, S105-S108, S120). Networks are real bridges, so these run the agent
+/// <summary>Links (GFD.185, GFD.221 §5.4.3): inline at creation, standalone, rendered on the source,
+/// removed with it (GFD.221 §5.4.2, GFD.185). Networks are real bridges, so these run the agent
 /// in a network namespace of their own.</summary>
 public sealed class LinkTests : Networks.NetnsTestBase
 {

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>Bad input never yields a 500 and never changes stored state (issue #2 item 4): a
+/// <summary>Bad input never yields a 500 and never changes stored state: a
 /// corpus of malformed requests against every kind of path, in every request media type.</summary>
 public sealed class MalformedInputTests : AgentTestBase
 {

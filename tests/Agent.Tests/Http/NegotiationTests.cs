@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>Content negotiation and the error shapes of digest §3.3 / §3.11 (S102, S104, S113, S122).</summary>
+/// <summary>Content negotiation and the error shapes of docs/conformance.md (GFD.185, GFD.223 §5.4).</summary>
 public sealed class NegotiationTests : AgentTestBase
 {
     [Theory]

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>GFD.223 §9 query interface over real HTTP (S59-S64, S123, S132).</summary>
+/// <summary>GFD.223 §9 query interface over real HTTP (§9.1-§9.4; docs/conformance.md).</summary>
 public sealed class QueryInterfaceTests : AgentTestBase
 {
     [Fact]
@@ -20,7 +20,7 @@ public sealed class QueryInterfaceTests : AgentTestBase
         foreach (var term in new[] { "entity", "resource", "link", "compute", "storage", "network", "networkinterface", "storagelink",
                      "os_tpl", "resource_tpl", "ipnetwork", "ipnetworkinterface", "ssh_key", "user_data", "small", "start", "online" })
             Assert.Matches(new Regex($"^Category: {term}; scheme=\"", RegexOptions.Multiline), body);
-        // The OCCI-WG 1.1 test reads the second line with this expression (digest §4.2).
+        // The OCCI-WG 1.1 test reads the second line with this expression (docs/conformance.md).
         var second = body.Split("\r\n")[1];
         Assert.Matches(@"\w+; \bscheme=[a-z:./#""]*; \bclass=""(?:action|kind|mixin)""", second);
     }

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OcciAgent.Tests.Http;
 
-/// <summary>Storage entities are real qcow2 volumes (issue #2 item 5), checked with qemu-img
+/// <summary>Storage entities are real qcow2 volumes, checked with qemu-img
 /// independently of the agent.</summary>
 public sealed class StorageTests : AgentTestBase
 {

@@ -7,7 +7,7 @@ using OcciAgent.Tests.Vms;
 namespace OcciAgent.Tests.Networks;
 
 /// <summary>Network tests run the agent binary inside a network namespace the test creates and
-/// deletes (issue #4): bridges, taps, dnsmasq and NAT rules never reach the host's namespace.
+/// deletes: bridges, taps, dnsmasq and NAT rules never reach the host's namespace.
 /// The VM helpers come along for the tests that boot the guest.</summary>
 public abstract class NetnsTestBase : Vms.VmTestBase
 {

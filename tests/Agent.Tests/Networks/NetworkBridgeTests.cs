@@ -4,7 +4,7 @@ using OcciAgent.Tests.Http;
 
 namespace OcciAgent.Tests.Networks;
 
-/// <summary>Networks as Linux bridges (issue #4 item 1, 2 static part, 5): what the agent
+/// <summary>Networks as Linux bridges: what the agent
 /// reports is checked against what <c>ip</c> shows in the agent's namespace.</summary>
 public sealed class NetworkBridgeTests : NetnsTestBase
 {

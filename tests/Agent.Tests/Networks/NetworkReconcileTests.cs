@@ -4,7 +4,7 @@ using OcciAgent.Tests.Http;
 
 namespace OcciAgent.Tests.Networks;
 
-/// <summary>Reconcile at agent start (issue #4 item 5): missing bridges and taps of stored
+/// <summary>Reconcile at agent start: missing bridges and taps of stored
 /// entities come back, the agent's leftovers go, and links it did not make stay untouched.</summary>
 public sealed class NetworkReconcileTests : NetnsTestBase
 {
@@ -55,7 +55,7 @@ public sealed class NetworkReconcileTests : NetnsTestBase
         var tap = LinkNames.Tap(IdOf(nic));
         Assert.Equal($"\"{tap}\"", Attr(body, "occi.networkinterface.interface"));
         Assert.Equal("tun", HostLink(tap)!.Kind);
-        // ipnetworkinterface comes with an ipnetwork network (S31/S37).
+        // ipnetworkinterface comes with an ipnetwork network (GFD.224 §3.4.1).
         Assert.Contains("ipnetworkinterface", body);
 
         var multicast = await Agent.SendAsync(HttpMethod.Post, "/networkinterface/", Lines(NetworkInterfaceKind,

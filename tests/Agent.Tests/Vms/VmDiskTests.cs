@@ -3,7 +3,7 @@ using OcciAgent.Tests.Http;
 
 namespace OcciAgent.Tests.Vms;
 
-/// <summary>Issue #3 item 6: storagelinks are virtio disks, at boot or hot-plugged, and the
+/// <summary>Storagelinks are virtio disks, at boot or hot-plugged, and the
 /// guest sees them come and go.</summary>
 public sealed class VmDiskTests : VmTestBase
 {

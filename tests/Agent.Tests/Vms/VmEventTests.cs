@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace OcciAgent.Tests.Vms;
 
-/// <summary>Issue #3 items 3 and 4: the state follows what QEMU reports (QMP events), whoever
+/// <summary>The state follows what QEMU reports (QMP events), whoever
 /// caused it, and VMs outlive the agent.</summary>
 public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
 {

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace OcciAgent.Tests.Vms;
 
-/// <summary>Issue #3 item 4: every compute action has its real effect on a real guest, checked
+/// <summary>Every compute action has its real effect on a real guest, checked
 /// through the guest's serial markers and an independent QMP connection.</summary>
 public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 {
@@ -27,7 +27,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
         Assert.Contains("OCCI-TEST-GUEST: boot-count 1", await ConsoleAsync(path));
     }
 
-    /// <summary>S46/S47: user_data (Base64, decoded), the SSH key and the hostname reach the guest (fw_cfg).</summary>
+    /// <summary>GFD.224 §3.5.2: user_data (Base64, decoded), the SSH key and the hostname reach the guest (fw_cfg).</summary>
     [Fact]
     public async Task User_data_reaches_the_guest()
     {

@@ -3,7 +3,7 @@ using OcciAgent.Tests.Http;
 
 namespace OcciAgent.Tests.Vms;
 
-/// <summary>Issue #3 item 4 (save): the root disk becomes a new os_tpl that new computes boot
+/// <summary>The compute save action: the root disk becomes a new os_tpl that new computes boot
 /// from. The guest's boot counter lives on the root disk, so a compute made from the saved
 /// image counts on from where the original was.</summary>
 public sealed class VmSaveTests : VmTestBase
@@ -25,7 +25,7 @@ public sealed class VmSaveTests : VmTestBase
         var path = await CreateGuestAsync();
         await BootAsync(path);
         var body = await ActOkAsync(path, "save", "hot", "X-OCCI-Attribute: name=\"golden web\"");
-        // S32: the response is the rendering of the new OS template mixin.
+        // GFD.224 §3.1: the response is the rendering of the new OS template mixin.
         Assert.StartsWith($"Category: golden_web; scheme=\"{OsTplScheme}\"; class=\"mixin\"", body);
         Assert.Contains("rel=\"http://schemas.ogf.org/occi/infrastructure#os_tpl\"", body);
         Assert.Equal("active", await StateAsync(path));

@@ -97,7 +97,7 @@ public abstract class VmTestBase : AgentTestBase
         return File.Exists(f) && int.TryParse(File.ReadAllText(f).Trim(), out var p) ? p : null;
     }
 
-    /// <summary>Alive and not a zombie (host-facts: init reaps orphans late).</summary>
+    /// <summary>Alive and not a zombie (docs/host-notes.md: init reaps orphans late).</summary>
     protected static bool Alive(int pid)
     {
         try

@@ -19,7 +19,7 @@ public class HostProbeTests
         Assert.Contains("neither vmx nor svm", reason);
     }
 
-    /// <summary>host-facts: the paravirtual kvm_pvm opens /dev/kvm but cannot boot a guest.</summary>
+    /// <summary>docs/host-notes.md: the paravirtual kvm_pvm opens /dev/kvm but cannot boot a guest.</summary>
     [Fact]
     public void Paravirtual_kvm_module_means_tcg()
     {

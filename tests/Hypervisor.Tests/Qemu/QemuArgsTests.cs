@@ -39,7 +39,7 @@ public class QemuArgsTests
             Paths = Paths with { MonitorSocket = "/var/lib/occi/vms/x/monitor.sock" },
         }));
 
-    /// <summary>Issue #3 item 2: a title with ',' and '=' stays one value of -name.</summary>
+    /// <summary>A title with ',' and '=' stays one value of -name.</summary>
     [Fact]
     public void Title_with_comma_and_equals_cannot_inject_options()
     {

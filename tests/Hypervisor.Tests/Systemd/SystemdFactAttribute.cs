@@ -1,7 +1,7 @@
 namespace OcciAgent.Hypervisor.Tests.Systemd;
 
 /// <summary>A test that needs a real systemd and machined on a D-Bus: it runs only under
-/// <c>../shared/tools/with-systemd</c>, which sets OCCI_TEST_SYSTEMD_BUS; anywhere else it is
+/// a with-systemd container (as <c>.ci/run</c> does), which sets OCCI_TEST_SYSTEMD_BUS; anywhere else it is
 /// reported as skipped with the reason (never silently passed).</summary>
 public sealed class SystemdFactAttribute : FactAttribute
 {
@@ -10,7 +10,7 @@ public sealed class SystemdFactAttribute : FactAttribute
     public SystemdFactAttribute()
     {
         if (string.IsNullOrEmpty(Bus))
-            Skip = $"needs a real systemd: run under ../shared/tools/with-systemd ({Variable} is unset)";
+            Skip = $"needs a real systemd: run under a with-systemd container as .ci/run does ({Variable} is unset)";
     }
 
     public static string? Bus => Environment.GetEnvironmentVariable(Variable);

@@ -3,7 +3,7 @@ using OcciAgent.Hypervisor.Systemd;
 namespace OcciAgent.Hypervisor.Tests.Systemd;
 
 /// <summary>Names systemd and machined accept; the object path escaping is checked against a
-/// path systemd 252 really answered (shared/tools README: basic.target).</summary>
+/// path systemd 252 really answered (docs/host-notes.md: basic.target).</summary>
 public sealed class UnitNamesTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using OcciAgent.Hypervisor.Vm;
 namespace OcciAgent.Hypervisor.Tests.Vm;
 
 /// <summary>The console log stays within its bound however much the guest prints, and keeps the
-/// newest output (issue #3 item 7). A unix socket stands in for QEMU's serial chardev.</summary>
+/// newest output. A unix socket stands in for QEMU's serial chardev.</summary>
 public class SerialConsoleTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

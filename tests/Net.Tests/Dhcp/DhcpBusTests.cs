@@ -21,7 +21,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     [Fact(Timeout = 30_000)]
     public async Task Auto_takes_a_private_bus_when_the_system_bus_cannot_carry_our_names()
     {
-        // This machine runs no system bus (host-facts); where one runs without our policy file,
+        // This machine runs no system bus (docs/host-notes.md); where one runs without our policy file,
         // the name probe fails instead: a private bus either way.
         var server = NewServer(_runDir.Path, "auto");
         await server.StartAsync(CancellationToken.None);

@@ -54,7 +54,7 @@ public partial class JsonParserTests
         Assert.Equal("/network/6a1f0c3e-2b4d-4e8f-9a7b-1c2d3e4f5a6b", link.Target);
         Assert.Equal([Schemes.Infra + "network"], link.Rel);
         Assert.Equal([Schemes.Infra + "networkinterface"], link.Categories);
-        // Inline link source is ignored (digest J2 [AMBIG]); the id is passed on for the server to judge.
+        // Inline link source is ignored (docs/conformance.md); the id is passed on for the server to judge.
         var attr = Assert.Single(link.Attributes);
         Assert.Equal(new KeyValuePair<string, OcciValue>(AttributeNames.Id, OcciValue.Str("n-1")), attr);
     }

@@ -102,7 +102,7 @@ public class JsonQueryInterfaceTests
         Assert.Equal(["term", "scheme", "title", "attributes", "actions", "parent", "location"], Names(compute));
         Assert.Equal("/compute/", compute.GetProperty("location").GetString());
         Assert.Equal(Schemes.Core + "resource", compute.GetProperty("parent").GetString());
-        // Inherited attributes first (digest §1.4).
+        // Inherited attributes first (GFD.221 §5.3.3).
         Assert.Equal([AttributeNames.Id, AttributeNames.Title, AttributeNames.Summary], Names(attrs).Take(3));
         AssertSameJson("""
             {"mutable":true,"required":false,"type":"number",

@@ -39,7 +39,7 @@ internal static class JsonTestSupport
         ("occi.networkinterface.mac", OcciValue.Str("52:54:00:7d:8e:9f")),
         ("occi.networkinterface.state", OcciValue.Str("active")));
 
-    /// <summary>The digest's example J3: compute with two mixins, four actions and one NIC.</summary>
+    /// <summary>A GFD.226 style example: compute with two mixins, four actions and one NIC.</summary>
     public static EntityView Compute(bool withLinks = true) => View(InfrastructureKinds.Compute, ComputeId,
         [Debian, InfrastructureMixins.UserData],
         [InfrastructureKinds.Stop, InfrastructureKinds.Restart, InfrastructureKinds.Suspend, InfrastructureKinds.Save],

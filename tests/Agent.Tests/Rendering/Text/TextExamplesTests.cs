@@ -6,7 +6,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>The digest's examples T1–T5 (§4.8): request bodies parse, responses render byte-exact.</summary>
+/// <summary>Text examples T1–T5 in the style of GFD.229 §5: request bodies parse, responses render byte-exact.</summary>
 public class TextExamplesTests
 {
     private static readonly TextPlainRenderer Plain = new();

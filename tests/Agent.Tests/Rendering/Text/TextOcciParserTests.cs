@@ -2,7 +2,7 @@ using OcciAgent.Occi.Rendering.Text;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>text/occi request parsing: headers only, repeated fields and comma lists (S90).</summary>
+/// <summary>text/occi request parsing: headers only, repeated fields and comma lists (GFD.229 §7).</summary>
 public class TextOcciParserTests
 {
     private static readonly TextOcciParser Parser = new();

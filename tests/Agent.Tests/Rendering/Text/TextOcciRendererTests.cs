@@ -6,7 +6,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>text/occi responses: headers, one per name, comma-joined (S90); body OK (S89).</summary>
+/// <summary>text/occi responses: headers, one per name, comma-joined (GFD.229 §7); body OK.</summary>
 public class TextOcciRendererTests
 {
     private static readonly TextOcciRenderer Renderer = new();

@@ -3,7 +3,7 @@ using OcciAgent.Occi.Rendering.Text;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>Lenient parsing of text/plain bodies (digest §4.2 "Parse", §6.2, §6.3).</summary>
+/// <summary>Lenient parsing of text/plain bodies (GFD.229 §6; docs/conformance.md).</summary>
 public class TextPlainParserTests
 {
     private static readonly TextPlainParser Parser = new();

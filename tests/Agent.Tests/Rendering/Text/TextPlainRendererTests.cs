@@ -7,7 +7,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>Strict text/plain emission (digest §4.2 "Emit", §4.3, §4.4).</summary>
+/// <summary>Strict text/plain emission (GFD.229 §4.1, §5.1, §5.2).</summary>
 public class TextPlainRendererTests
 {
     private static readonly TextPlainRenderer Renderer = new();

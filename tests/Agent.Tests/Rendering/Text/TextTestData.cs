@@ -5,7 +5,7 @@ using OcciAgent.Occi.Rendering;
 
 namespace OcciAgent.Tests.Rendering.Text;
 
-/// <summary>Views and golden files shared by the text rendering tests (digest §4.8 examples).</summary>
+/// <summary>Views and golden files shared by the text rendering tests (GFD.229 §5 style examples).</summary>
 internal static class TextTestData
 {
     public const string BaseUrl = "https://agent.example.org";

@@ -9,7 +9,7 @@ namespace OcciAgent.Tests.Vms.Systemd;
 
 /// <summary>The agent with the systemd launcher against the real systemd and machined of the
 /// with-systemd harness, booting the test guest: VMs are units that outlive the agent, and the
-/// next agent reattaches and controls them (issue 5 item 3). It holds its own
+/// next agent reattaches and controls them. It holds its own
 /// <see cref="AgentServer"/> (not <see cref="VmTestBase"/>'s) because the state dir must be short
 /// and inside the harness's shared $TMPDIR.</summary>
 [Trait("Category", "Systemd")]
