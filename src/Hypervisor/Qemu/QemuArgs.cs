@@ -50,11 +50,25 @@ public static partial class QemuArgs
             // Guest panics reach QMP as GUEST_PANICKED (ISA device on machine pc).
             "-device", "pvpanic",
         ]);
-        // bootindex 0 belongs to the direct-kernel-boot option ROM when there is one.
-        var bootIndex = 1;
+        a.AddRange(Devices(spec));
+        a.AddRange(Boot(spec));
+        if (spec.StartPaused) a.Add("-S");
+        return a;
+    }
+
+    /// <summary>Disks then NICs, each in its PCI slot (<see cref="PciSlots"/>).</summary>
+    private static IEnumerable<string> Devices(VmSpec spec)
+    {
         var placed = PciSlots.Assign(spec);
-        foreach (var d in placed.Disks) a.AddRange(d.Arguments(bootIndex++));
-        foreach (var n in placed.Nics) a.AddRange(n.Arguments(null));
+        // bootindex 0 belongs to the direct-kernel-boot option ROM when there is one: disks count from 1.
+        return placed.Disks.SelectMany((d, i) => d.Arguments(bootIndex: i + 1))
+            .Concat(placed.Nics.SelectMany(n => n.Arguments(null)));
+    }
+
+    /// <summary>Direct kernel boot and the fw_cfg files.</summary>
+    private static List<string> Boot(VmSpec spec)
+    {
+        var a = new List<string>();
         if (spec.Boot is { } boot)
         {
             // -kernel/-initrd/-append take the whole argument as one value (no option parsing).
@@ -67,7 +81,6 @@ public static partial class QemuArgs
             if (!FwCfgName().IsMatch(f.Name)) throw new ArgumentException($"fw_cfg name '{f.Name}' must look like opt/org.example/name", nameof(spec));
             a.AddRange(["-fw_cfg", QemuOpt.Join(("name", f.Name), ("file", f.Path))]);
         }
-        if (spec.StartPaused) a.Add("-S");
         return a;
     }
 
