@@ -30,21 +30,6 @@ public sealed record VmSpec(
 /// holds the first; whatever is done through the second reaches the agent as events.</summary>
 public sealed record VmPaths(string QmpSocket, string SerialSocket, string PidFile, string? MonitorSocket = null);
 
-/// <summary>A qcow2 file attached as a virtio disk named <paramref name="DeviceId"/> (vda, vdb, ...).</summary>
-public sealed record VmDisk(string DeviceId, string Path, bool ReadOnly = false)
-{
-    /// <summary>QEMU block node name: stable, derived from the device id.</summary>
-    public string NodeName => "disk-" + DeviceId;
-    public string QdevId => "dev-" + DeviceId;
-}
-
-/// <summary>A tap device plugged in as a virtio NIC. <paramref name="Id"/> is a short token.</summary>
-public sealed record VmNic(string Id, string Tap, string Mac)
-{
-    public string NetdevId => "net-" + Id;
-    public string QdevId => "nic-" + Id;
-}
-
 public sealed record DirectBoot(string Kernel, string? Initrd, string? Cmdline);
 
 /// <summary>A file exposed at <c>/sys/firmware/qemu_fw_cfg/by_name/NAME/raw</c> in the guest.</summary>

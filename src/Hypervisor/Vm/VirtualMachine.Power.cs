@@ -20,8 +20,8 @@ public sealed partial class VirtualMachine
     public Task RequestPowerDownAsync(CancellationToken ct) => Serialised(async () =>
     {
         var s = Live("an ACPI power-down");
-        if (Status.Phase == VmPhase.Paused) await Exec(s, "cont", ct).ConfigureAwait(false);
-        await Exec(s, "system_powerdown", ct).ConfigureAwait(false);
+        if (Status.Phase == VmPhase.Paused) await Exec(() => s.Qmp.ContAsync(ct)).ConfigureAwait(false);
+        await Exec(() => s.Qmp.SystemPowerdownAsync(ct)).ConfigureAwait(false);
     }, ct);
 
     /// <summary>ACPI power-down, waiting up to <paramref name="timeout"/> for the guest to power
@@ -31,8 +31,8 @@ public sealed partial class VirtualMachine
     private async Task<bool> ShutdownLockedAsync(TimeSpan timeout, CancellationToken ct)
     {
         var s = Live("a graceful stop");
-        if (Status.Phase == VmPhase.Paused) await Exec(s, "cont", ct).ConfigureAwait(false);
-        await Exec(s, "system_powerdown", ct).ConfigureAwait(false);
+        if (Status.Phase == VmPhase.Paused) await Exec(() => s.Qmp.ContAsync(ct)).ConfigureAwait(false);
+        await Exec(() => s.Qmp.SystemPowerdownAsync(ct)).ConfigureAwait(false);
         try
         {
             await s.Exited.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
@@ -49,8 +49,8 @@ public sealed partial class VirtualMachine
     public Task ResetAsync(CancellationToken ct) => Serialised(async () =>
     {
         var s = Live("a warm restart");
-        await Exec(s, "system_reset", ct).ConfigureAwait(false);
-        if (Status.Phase == VmPhase.Paused) await Exec(s, "cont", ct).ConfigureAwait(false);
+        await Exec(() => s.Qmp.SystemResetAsync(ct)).ConfigureAwait(false);
+        if (Status.Phase == VmPhase.Paused) await Exec(() => s.Qmp.ContAsync(ct)).ConfigureAwait(false);
         SetStatus(new VmStatus(VmPhase.Running, Pid: s.Pid));
     }, ct);
 
@@ -71,7 +71,7 @@ public sealed partial class VirtualMachine
     public Task PauseAsync(CancellationToken ct) => Serialised(async () =>
     {
         var s = Live("suspend");
-        await Exec(s, "stop", ct).ConfigureAwait(false);
+        await Exec(() => s.Qmp.StopAsync(ct)).ConfigureAwait(false);
         SetStatus(new VmStatus(VmPhase.Paused, Pid: s.Pid));
     }, ct);
 
@@ -84,7 +84,8 @@ public sealed partial class VirtualMachine
         s.QuietPause = true;
         try
         {
-            await RunJobAsync(s, "snapshot-save", "hibernate-" + tag[15..], w => SnapshotArgs(w, tag, vmStateNode, withVmState: true), ct)
+            var jobId = "hibernate-" + tag[15..];
+            await RunJobAsync(s, "snapshot-save", jobId, () => s.Qmp.SnapshotSaveAsync(Snapshot(jobId, tag, vmStateNode, withVmState: true), ct), ct)
                 .ConfigureAwait(false);
         }
         finally
@@ -108,10 +109,12 @@ public sealed partial class VirtualMachine
         s.QuietPause = true;
         try
         {
-            await RunJobAsync(s, "snapshot-load", "resume", w => SnapshotArgs(w, tag, node, withVmState: true), ct).ConfigureAwait(false);
-            await RunJobAsync(s, "snapshot-delete", "forget", w => SnapshotArgs(w, tag, node, withVmState: false), ct).ConfigureAwait(false);
+            await RunJobAsync(s, "snapshot-load", "resume",
+                () => s.Qmp.SnapshotLoadAsync(Snapshot("resume", tag, node, withVmState: true), ct), ct).ConfigureAwait(false);
+            await RunJobAsync(s, "snapshot-delete", "forget",
+                () => s.Qmp.SnapshotDeleteAsync(Snapshot("forget", tag, node, withVmState: false), ct), ct).ConfigureAwait(false);
             File.Delete(Directory.HibernationMarker);
-            await Exec(s, "cont", ct).ConfigureAwait(false);
+            await Exec(() => s.Qmp.ContAsync(ct)).ConfigureAwait(false);
         }
         finally
         {
@@ -122,14 +125,8 @@ public sealed partial class VirtualMachine
     /// <summary>Arguments of snapshot-save/-load/-delete: the RAM goes into (comes from) the
     /// <paramref name="node"/> disk, the only device snapshotted (the others do not change while
     /// the VM is off).</summary>
-    private static void SnapshotArgs(System.Text.Json.Utf8JsonWriter w, string tag, string node, bool withVmState)
-    {
-        w.WriteString("tag", tag);
-        if (withVmState) w.WriteString("vmstate", node);
-        w.WriteStartArray("devices");
-        w.WriteStringValue(node);
-        w.WriteEndArray();
-    }
+    private static SnapshotJob Snapshot(string jobId, string tag, string node, bool withVmState) =>
+        new(jobId, tag, withVmState ? node : null, [node]);
 
     private async Task DiscardHibernationAsync(QemuImg qemuImg, CancellationToken ct)
     {
@@ -143,9 +140,10 @@ public sealed partial class VirtualMachine
         File.Delete(Directory.HibernationMarker);
     }
 
-    private async Task Exec(Session s, string command, CancellationToken ct)
+    /// <summary>Runs one command; its failure names the command (<see cref="QmpException.Command"/>).</summary>
+    private async Task Exec(Func<Task> command)
     {
-        try { await s.Qmp.ExecuteAsync(command, null, ct).ConfigureAwait(false); }
-        catch (QmpException e) { throw Failed(Id, command, e); }
+        try { await command().ConfigureAwait(false); }
+        catch (QmpException e) { throw Failed(Id, e.Command ?? "QMP", e); }
     }
 }

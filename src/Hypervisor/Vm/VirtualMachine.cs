@@ -89,14 +89,15 @@ public sealed partial class VirtualMachine
             var status = await _session!.Qmp.QueryStatusAsync(ct).ConfigureAwait(false);
             switch (status.Status)
             {
-                case "running":
+                case QmpRunState.Running:
                     SetStatus(new VmStatus(VmPhase.Running, Pid: p));
                     break;
-                case "shutdown" or "prelaunch" or "inmigrate" or "postmigrate" or "finish-migrate" or "save-vm" or "restore-vm":
+                case QmpRunState.Shutdown or QmpRunState.Prelaunch or QmpRunState.Inmigrate or QmpRunState.Postmigrate
+                    or QmpRunState.FinishMigrate or QmpRunState.SaveVm or QmpRunState.RestoreVm:
                     // Powered off while we were away, or caught half-way through a start or a save.
                     await QuitAsync(ct).ConfigureAwait(false);
                     break;
-                case "guest-panicked":
+                case QmpRunState.GuestPanicked:
                     _session!.Panicked = true;
                     SetStatus(new VmStatus(VmPhase.Error, "the guest kernel panicked", Pid: p));
                     break;
@@ -125,7 +126,7 @@ public sealed partial class VirtualMachine
         if (st.Phase == VmPhase.Running) return;
         if (st.Phase == VmPhase.Paused)
         {
-            await _session!.Qmp.ExecuteAsync("cont", null, ct).ConfigureAwait(false);
+            await _session!.Qmp.ContAsync(ct).ConfigureAwait(false);
             SetStatus(new VmStatus(VmPhase.Running, Pid: _session.Pid));
             return;
         }
@@ -141,7 +142,11 @@ public sealed partial class VirtualMachine
     {
         Directory.Create();
         Directory.ClearRuntimeFiles();
+        // Every device keeps the PCI slot it had (also one hot-plugged into the last process); new ones
+        // take free slots of their range. Written before the launch: QEMU places them so.
+        spec = PciSlots.Assign(spec, SlotFile.Read(Directory.PciSlots));
         var args = QemuArgs.Build(spec);
+        SlotFile.Write(Directory.PciSlots, SlotFile.Of(spec));
         var pid = await _launcher.LaunchAsync(spec, args, ct).ConfigureAwait(false);
         try
         {
@@ -262,7 +267,7 @@ public sealed partial class VirtualMachine
     private static async Task QuitSessionAsync(Session s)
     {
         s.QuitRequested = true;
-        try { await s.Qmp.ExecuteAsync("quit", null, CancellationToken.None).ConfigureAwait(false); }
+        try { await s.Qmp.RequestQuitAsync(CancellationToken.None).ConfigureAwait(false); }
         catch (QmpException) { /* closed while replying: that is what quit does */ }
     }
 

@@ -4,7 +4,7 @@ using OcciAgent.Hypervisor.Qemu;
 namespace OcciAgent.Hypervisor.Vm;
 
 /// <summary>The per-VM directory <c>vms/&lt;id&gt;/</c>: control sockets, pid file, console log,
-/// the root overlay and the hibernation marker. Everything a VM owns on disk is here, so deleting
+/// the root overlay, the hibernation marker and the devices' PCI slots. Everything a VM owns on disk is here, so deleting
 /// the VM is deleting this directory (linked volumes live elsewhere).</summary>
 public sealed class VmDirectory
 {
@@ -35,6 +35,9 @@ public sealed class VmDirectory
     public string HibernationMarker => File("hibernated");
     /// <summary>Exists while a deferred save waits for the next stop; holds the image name.</summary>
     public string DeferredSave => File("deferred-save");
+    /// <summary>The PCI slot of each device the VM has (<see cref="SlotFile"/>): kept across reboots, so a
+    /// device never moves in the guest.</summary>
+    public string PciSlots => File("pci-slots");
 
     public VmPaths Paths => new(QmpSocket, SerialSocket, PidFile, MonitorSocket);
 

@@ -125,6 +125,6 @@ public abstract class VmTestBase : AgentTestBase
     protected async Task<string> QemuStatusAsync(string path)
     {
         await using var m = await MonitorAsync(path);
-        return (await m.QueryStatusAsync()).Status;
+        return (await m.QueryStatusAsync()).Status.ToQmpName();
     }
 }

@@ -10,7 +10,7 @@ public class QemuArgsTests
 
     private static VmSpec Minimal => new("6f1c1f2e-6a55-4d3c-9a43-1f0f6b0b7e01", "web", 1, 512, Accelerator.Tcg, Paths, [], []);
 
-    private static void AssertGolden(string name, IReadOnlyList<string> args)
+    internal static void AssertGolden(string name, IReadOnlyList<string> args)
     {
         var file = Path.Combine(AppContext.BaseDirectory, "Qemu", "golden", name + ".args");
         // OCCI_UPDATE_GOLDEN=DIR rewrites the golden files in DIR (review the diff before committing).

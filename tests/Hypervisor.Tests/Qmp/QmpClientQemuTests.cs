@@ -90,7 +90,7 @@ public sealed partial class QmpClientQemuTests : IAsyncLifetime
             var client = await connecting;
             _clients.Add(client);
 
-            Assert.Equal("prelaunch", (await client.QueryStatusAsync()).Status);
+            Assert.Equal(QmpRunState.Prelaunch, (await client.QueryStatusAsync()).Status);
         }
         finally
         {
@@ -128,9 +128,9 @@ public sealed partial class QmpClientQemuTests : IAsyncLifetime
     {
         var (_, client) = await StartAndConnectAsync(QemuProcess.NoMachine, "-S");
 
-        Assert.Equal(new QmpStatus("prelaunch", false), await client.QueryStatusAsync());
+        Assert.Equal(new QmpStatus(QmpRunState.Prelaunch, false), await client.QueryStatusAsync());
         await client.ExecuteAsync("cont");
-        Assert.Equal(new QmpStatus("running", true), await client.QueryStatusAsync());
+        Assert.Equal(new QmpStatus(QmpRunState.Running, true), await client.QueryStatusAsync());
     }
 
     [Fact(Timeout = 60000)]
@@ -144,7 +144,7 @@ public sealed partial class QmpClientQemuTests : IAsyncLifetime
         Assert.Equal("The command no-such-command has not been found", e.Desc);
         Assert.Equal("QMP no-such-command failed: CommandNotFound: The command no-such-command has not been found", e.Message);
         Assert.False(e.ConnectionClosed);
-        Assert.Equal("prelaunch", (await client.QueryStatusAsync()).Status); // the connection is still usable
+        Assert.Equal(QmpRunState.Prelaunch, (await client.QueryStatusAsync()).Status); // the connection is still usable
     }
 
     [Fact(Timeout = 60000)]
@@ -209,12 +209,12 @@ public sealed partial class QmpClientQemuTests : IAsyncLifetime
     public async Task StopAndCont_RaiseStopAndResumeEvents()
     {
         var (_, client) = await StartAndConnectAsync(QemuProcess.IdlePc);
-        Assert.Equal(new QmpStatus("running", true), await client.QueryStatusAsync());
+        Assert.Equal(new QmpStatus(QmpRunState.Running, true), await client.QueryStatusAsync());
 
         var stop = await client.WaitForEventAsync(e => e.Name == "STOP", () => client.ExecuteAsync("stop"), Timeout);
-        Assert.Equal(new QmpStatus("paused", false), await client.QueryStatusAsync());
+        Assert.Equal(new QmpStatus(QmpRunState.Paused, false), await client.QueryStatusAsync());
         var resume = await client.WaitForEventAsync(e => e.Name == "RESUME", () => client.ExecuteAsync("cont"), Timeout);
-        Assert.Equal(new QmpStatus("running", true), await client.QueryStatusAsync());
+        Assert.Equal(new QmpStatus(QmpRunState.Running, true), await client.QueryStatusAsync());
         var reset = await client.WaitForEventAsync(e => e.Name == "RESET", () => client.ExecuteAsync("system_reset"), Timeout);
 
         Assert.Empty(stop.Data.EnumerateObject());
@@ -301,7 +301,7 @@ public sealed partial class QmpClientQemuTests : IAsyncLifetime
         var again = await ConnectAsync(qemu);
 
         Assert.False(qemu.Process.HasExited);
-        Assert.Equal("prelaunch", (await again.QueryStatusAsync()).Status);
+        Assert.Equal(QmpRunState.Prelaunch, (await again.QueryStatusAsync()).Status);
     }
 
     [GeneratedRegex(@"QEMU emulator version (\d+\.\d+\.\d+)")]

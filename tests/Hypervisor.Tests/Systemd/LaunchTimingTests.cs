@@ -50,7 +50,7 @@ public sealed class LaunchTimingTests(ITestOutputHelper output) : SystemdHarness
         var pid = await launcher.LaunchAsync(spec, QemuArgs.Build(spec), CancellationToken.None);
         await using var qmp = await QmpClient.ConnectAsync(d.QmpSocket, TimeSpan.FromSeconds(10));
         var ms = clock.Elapsed.TotalMilliseconds;
-        Assert.Equal("running", (await qmp.QueryStatusAsync()).Status);
+        Assert.Equal(QmpRunState.Running, (await qmp.QueryStatusAsync()).Status);
         await launcher.KillAsync(id, pid, CancellationToken.None);
         await qmp.Closed.WaitAsync(TimeSpan.FromSeconds(15));
         return ms;

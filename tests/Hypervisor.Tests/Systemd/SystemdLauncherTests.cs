@@ -49,7 +49,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
 
         await using (var qmp = await QmpClient.ConnectAsync(dir.QmpSocket, TimeSpan.FromSeconds(10)))
         {
-            Assert.Equal("running", (await qmp.QueryStatusAsync()).Status);
+            Assert.Equal(QmpRunState.Running, (await qmp.QueryStatusAsync()).Status);
             using var ended = await Manager.WatchAsync(unit);
             await qmp.QuitAsync();
             Assert.Contains(await ended.Ended.WaitAsync(TimeSpan.FromSeconds(15)), new[] { "inactive", "removed" });

@@ -123,7 +123,7 @@ public sealed class SystemdAgentTests : IAsyncLifetime
     private async Task<string> QemuStatusAsync(string path)
     {
         await using var m = await QmpClient.ConnectAsync(Path.Combine(Agent.VmDir(IdOf(path)), "monitor.sock"), TimeSpan.FromSeconds(10));
-        return (await m.QueryStatusAsync()).Status;
+        return (await m.QueryStatusAsync()).Status.ToQmpName();
     }
 
     private static bool Alive(int pid)
