@@ -59,7 +59,7 @@ public static partial class QemuArgs
     /// <summary>Disks then NICs, each in its PCI slot (<see cref="PciSlots"/>).</summary>
     private static IEnumerable<string> Devices(VmSpec spec)
     {
-        var placed = PciSlots.Assign(spec);
+        var placed = spec.ImplicitSlots ? spec : PciSlots.Assign(spec);
         // bootindex 0 belongs to the direct-kernel-boot option ROM when there is one: disks count from 1.
         return placed.Disks.SelectMany((d, i) => d.Arguments(bootIndex: i + 1))
             .Concat(placed.Nics.SelectMany(n => n.Arguments(null)));

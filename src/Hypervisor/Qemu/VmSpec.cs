@@ -23,7 +23,13 @@ public sealed record VmSpec(
     IReadOnlyList<VmNic> Nics,
     DirectBoot? Boot = null,
     IReadOnlyList<FwCfgFile>? FwCfg = null,
-    bool StartPaused = false);
+    bool StartPaused = false)
+{
+    /// <summary>No <c>addr</c> on any device: QEMU places them in argument order, as agents did before
+    /// slots were explicit (<see cref="PciSlots"/>). Only to resume a VM hibernated by such an agent:
+    /// its saved device state names the devices by the slots they had then.</summary>
+    public bool ImplicitSlots { get; init; }
+}
 
 /// <summary>Host paths of one VM's control channels. <paramref name="MonitorSocket"/> is a second
 /// QMP socket for operators (and tests): QEMU serves one client per QMP socket and the agent

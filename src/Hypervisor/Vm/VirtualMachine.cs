@@ -133,7 +133,11 @@ public sealed partial class VirtualMachine
         if (st.Phase == VmPhase.Error && _session is not null)
             await QuitAsync(ct).ConfigureAwait(false);
         var hibernated = File.Exists(Directory.HibernationMarker);
-        await LaunchAsync(spec(hibernated), ct).ConfigureAwait(false);
+        // A VM hibernated by an agent that left PCI placement to QEMU has no slot file: it resumes in
+        // QEMU's placement once (its saved device state needs it); its next cold boot takes fixed slots.
+        var implicitSlots = hibernated && !File.Exists(Directory.PciSlots);
+        var launch = spec(hibernated);
+        await LaunchAsync(launch with { ImplicitSlots = launch.ImplicitSlots || implicitSlots }, ct).ConfigureAwait(false);
         if (hibernated) await ResumeFromHibernationAsync(ct).ConfigureAwait(false);
         SetStatus(new VmStatus(VmPhase.Running, Pid: _session!.Pid));
     }, ct);
@@ -144,9 +148,9 @@ public sealed partial class VirtualMachine
         Directory.ClearRuntimeFiles();
         // Every device keeps the PCI slot it had (also one hot-plugged into the last process); new ones
         // take free slots of their range. Written before the launch: QEMU places them so.
-        spec = PciSlots.Assign(spec, SlotFile.Read(Directory.PciSlots));
+        if (!spec.ImplicitSlots) spec = PciSlots.Assign(spec, SlotFile.Read(Directory.PciSlots));
         var args = QemuArgs.Build(spec);
-        SlotFile.Write(Directory.PciSlots, SlotFile.Of(spec));
+        if (!spec.ImplicitSlots) SlotFile.Write(Directory.PciSlots, SlotFile.Of(spec));
         var pid = await _launcher.LaunchAsync(spec, args, ct).ConfigureAwait(false);
         try
         {

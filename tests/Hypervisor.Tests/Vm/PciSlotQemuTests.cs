@@ -94,4 +94,26 @@ public sealed class PciSlotQemuTests : IAsyncLifetime
             ["dev-vda"] = 0x02, ["dev-vdb"] = 0x0b, ["dev-vdc"] = 0x0c, ["nic-n1"] = 0x03, ["nic-n2"] = 0x05, ["nic-n3"] = 0x04,
         }, await QemuSlotsAsync());
     }
+
+    /// <summary>An agent before fixed slots let QEMU place devices in argument order (a second disk on 0x03,
+    /// the NIC after it) and wrote no slot file. A VM it hibernated resumes in that placement, which its saved
+    /// device state needs; its next cold boot moves to the fixed slots and records them.</summary>
+    [Fact(Timeout = 120000)]
+    public async Task A_vm_hibernated_with_implicit_slots_resumes_in_them_then_boots_into_fixed_slots()
+    {
+        var legacy = new Dictionary<string, int> { ["dev-vda"] = 0x02, ["dev-vdb"] = 0x03, ["nic-n1"] = 0x04 };
+        await _vm.StartAsync(_ => Spec([Disk("vda"), Disk("vdb")], [Nic("n1", 1)]) with { ImplicitSlots = true }, CancellationToken.None);
+        Assert.Equal(legacy, await QemuSlotsAsync());
+        Assert.False(File.Exists(_vmDir.PciSlots));
+        await _vm.HibernateAsync("disk-vda", CancellationToken.None);
+        Assert.True(_vm.Status.Hibernated);
+
+        await _vm.StartAsync(hibernated => Spec([Disk("vda"), Disk("vdb")], [Nic("n1", 1)]) with { StartPaused = hibernated }, CancellationToken.None);
+        Assert.Equal(VmPhase.Running, _vm.Status.Phase);
+        Assert.Equal(legacy, await QemuSlotsAsync());
+
+        await _vm.PowerCycleAsync(_ => Spec([Disk("vda"), Disk("vdb")], [Nic("n1", 1)]), null, CancellationToken.None);
+        Assert.Equal(new Dictionary<string, int> { ["dev-vda"] = 0x02, ["dev-vdb"] = 0x0b, ["nic-n1"] = 0x03 }, await QemuSlotsAsync());
+        Assert.Equal(new Dictionary<string, int> { ["dev-vda"] = 0x02, ["dev-vdb"] = 0x0b, ["nic-n1"] = 0x03 }, SlotFile.Read(_vmDir.PciSlots));
+    }
 }
