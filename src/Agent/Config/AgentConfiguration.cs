@@ -121,7 +121,8 @@ public static class AgentConfiguration
             bool IsString(JsonElement e) => e.ValueKind == JsonValueKind.String;
             var fits = key.Shape switch
             {
-                SettingShape.Scalar => v is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.String,
+                SettingShape.Number => v is JsonValueKind.Number,
+                SettingShape.Bool => v is JsonValueKind.True or JsonValueKind.False,
                 SettingShape.String => v is JsonValueKind.String or JsonValueKind.Null,
                 SettingShape.StringList => v == JsonValueKind.Array && p.Value.EnumerateArray().All(IsString),
                 SettingShape.StringOrList => v == JsonValueKind.String || (v == JsonValueKind.Array && p.Value.EnumerateArray().All(IsString)),
@@ -131,7 +132,8 @@ public static class AgentConfiguration
             if (!fits)
                 return $"'{prefix}{p.Name}' must be " + key.Shape switch
                 {
-                    SettingShape.Scalar => "a number, true or false",
+                    SettingShape.Number => "a number",
+                    SettingShape.Bool => "true or false",
                     SettingShape.String => "a string",
                     SettingShape.StringList => "a list of strings",
                     SettingShape.StringOrList => "a string or a list of strings",

@@ -146,6 +146,8 @@ public static class CommandLine
 
         public Tree()
         {
+            // The usage lines say occi-agent also when the host process has another name (tests).
+            Root.HelpName = "occi-agent";
             Version = Root.Options.OfType<VersionOption>().First();
             Suggest = Root.Directives.OfType<SuggestDirective>().First();
             Role.CompletionSources.Add("reader", "operator", "admin");

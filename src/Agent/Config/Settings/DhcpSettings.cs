@@ -31,6 +31,6 @@ public sealed class DhcpSettings
     internal static readonly SettingKey[] Keys =
     [
         new("dnsmasq", SettingShape.String), new("dhcpBus", SettingShape.String), new("dhcpRunDir", SettingShape.String),
-        new("dhcpPingCheck", SettingShape.Scalar),
+        new("dhcpPingCheck", SettingShape.Bool),
     ];
 }

@@ -31,9 +31,9 @@ public sealed class HttpSettings
 
     internal static readonly SettingKey[] Keys =
     [
-        new("tls", SettingShape.Object), new("allowInsecureRemote", SettingShape.Scalar),
-        new("schemeBase", SettingShape.String), new("maxPageSize", SettingShape.Scalar), new("maxRequestBytes", SettingShape.Scalar),
-        new("maxUserMixins", SettingShape.Scalar), new("auth", SettingShape.String), new("socketGroup", SettingShape.String),
+        new("tls", SettingShape.Object), new("allowInsecureRemote", SettingShape.Bool),
+        new("schemeBase", SettingShape.String), new("maxPageSize", SettingShape.Number), new("maxRequestBytes", SettingShape.Number),
+        new("maxUserMixins", SettingShape.Number), new("auth", SettingShape.String), new("socketGroup", SettingShape.String),
         new("allowedHosts", SettingShape.StringList), new("allowedOrigins", SettingShape.StringList),
     ];
 

@@ -10,5 +10,5 @@ public sealed class StorageSettings
     public double MaxStorageGiB { get; set; } = RequestLimits.DefaultMaxStorageGiB;
 
     internal static readonly SettingKey[] Keys =
-        [new("stateDir", SettingShape.String), new("qemuImg", SettingShape.String), new("maxStorageGiB", SettingShape.Scalar)];
+        [new("stateDir", SettingShape.String), new("qemuImg", SettingShape.String), new("maxStorageGiB", SettingShape.Number)];
 }

@@ -19,8 +19,8 @@ public sealed class VmSettings
 
     internal static readonly SettingKey[] Keys =
     [
-        new("qemu", SettingShape.String), new("accelerator", SettingShape.String), new("stopTimeoutSeconds", SettingShape.Scalar),
-        new("consoleLogBytes", SettingShape.Scalar),
+        new("qemu", SettingShape.String), new("accelerator", SettingShape.String), new("stopTimeoutSeconds", SettingShape.Number),
+        new("consoleLogBytes", SettingShape.Number),
     ];
 }
 
@@ -33,5 +33,5 @@ public sealed class FlavourConfig
     public double Memory { get; set; }
 
     internal static readonly SettingKey[] Keys =
-        [new("name", SettingShape.String), new("title", SettingShape.String), new("cores", SettingShape.Scalar), new("memory", SettingShape.Scalar)];
+        [new("name", SettingShape.String), new("title", SettingShape.String), new("cores", SettingShape.Number), new("memory", SettingShape.Number)];
 }
