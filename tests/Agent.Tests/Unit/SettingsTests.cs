@@ -122,6 +122,13 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
+    public void The_root_help_names_every_config_key()
+    {
+        foreach (var key in AgentConfiguration.TopLevelKeys)
+            Assert.Matches($@"\b{key.Name}\b", CommandLine.SettingsHelp);
+    }
+
+    [Fact]
     public void Library_options_are_built_from_the_bound_settings()
     {
         var o = CommandLine.Parse(["--config", File("""{ "consoleLogBytes": 16384, "dnsmasq": "/opt/dnsmasq", "dhcpBus": "private", "dhcpPingCheck": false }"""),
