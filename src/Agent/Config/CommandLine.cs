@@ -130,8 +130,8 @@ public static class CommandLine
             Description = "Where to listen; repeat for several listeners: http://IP:PORT, https://IP:PORT, http://unix:/PATH",
             HelpName = "URL", Recursive = true,
         };
-        public readonly Option<string> StateDir = new("--state-dir") { Description = "State directory", HelpName = "DIR", Recursive = true };
-        public readonly Option<string> Config = new("--config") { Description = "JSON config file (settings below)", HelpName = "FILE", Recursive = true };
+        public readonly Option<string> StateDir = LastWins(new("--state-dir") { Description = "State directory", HelpName = "DIR", Recursive = true });
+        public readonly Option<string> Config = LastWins(new("--config") { Description = "JSON config file (settings below)", HelpName = "FILE", Recursive = true });
         public readonly VersionOption Version;
         public readonly SuggestDirective Suggest;
         public readonly Command VersionCommand = new("version", "Print the version");
@@ -143,6 +143,15 @@ public static class CommandLine
         public readonly Argument<string> RevokeName = new("NAME");
         public readonly Option<string> Role = new("--role") { Description = "What the token may do (default operator)", HelpName = "reader|operator|admin" };
         public readonly Command Bash = new("bash", "Print a bash completion script (source it, or install it as /usr/share/bash-completion/completions/occi-agent)");
+
+        /// <summary>Given twice, the later one counts (as a wrapper script's default followed by
+        /// the user's own); still one value per occurrence.</summary>
+        private static Option<string> LastWins(Option<string> o)
+        {
+            o.Arity = ArgumentArity.OneOrMore;
+            o.CustomParser = r => r.Tokens[^1].Value;
+            return o;
+        }
 
         public Tree()
         {

@@ -56,6 +56,15 @@ public sealed class CommandTreeTests : IDisposable
     }
 
     [Fact]
+    public void A_repeated_state_dir_or_config_takes_the_later_one()
+    {
+        Assert.Equal("/b", CommandLine.Read(["--state-dir", "/a", "--state-dir=/b"], _ => null).Options!.StateDir);
+        Assert.Equal("/b", CommandLine.Read(["token", "list", "--state-dir", "/a", "--state-dir", "/b"], _ => null).Options!.StateDir);
+        var e = Assert.Throws<ConfigException>(() => CommandLine.Read(["--state-dir", "/a", "/b"], _ => null));
+        Assert.Contains("'/b'", e.Message);
+    }
+
+    [Fact]
     public void Version_is_a_command_and_an_option()
     {
         Assert.Equal(CommandKind.Version, CommandLine.Read(["version"], _ => null).Kind);
