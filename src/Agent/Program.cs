@@ -18,18 +18,19 @@ using var sighup = System.Runtime.InteropServices.PosixSignalRegistration.Create
 });
 try
 {
-    if (args is ["token", ..]) return OcciAgent.Security.TokenCommand.Run(args[1..], Environment.GetEnvironmentVariable, Console.Out);
-    var (command, options) = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
-    switch (command)
+    var invocation = CommandLine.Read(args, Environment.GetEnvironmentVariable);
+    var options = invocation.Options!;
+    switch (invocation.Kind)
     {
-        case CommandKind.Help:
-            Console.WriteLine(CommandLine.Usage);
-            return 0;
+        case CommandKind.Help or CommandKind.Completion or CommandKind.Suggest:
+            return CommandLine.Print(invocation, Console.Out);
         case CommandKind.Version:
             Console.WriteLine($"occi-agent {AgentHost.Version}");
             return 0;
         case CommandKind.Check:
             return await HostCheck.RunAsync(options, options.ConfigPath, Console.Out, CancellationToken.None);
+        case CommandKind.Token:
+            return OcciAgent.Security.TokenCommand.Run(invocation.Token!, options, Console.Out);
     }
     // Before any child process starts: QEMU and dnsmasq must not inherit NOTIFY_SOCKET.
     using var notifier = SdNotifier.FromEnvironment();
@@ -72,7 +73,7 @@ try
 catch (ConfigException e)
 {
     Console.Error.WriteLine($"occi-agent: {e.Message}");
-    if (e.ShowUsage) Console.Error.WriteLine("Try 'occi-agent --help'.");
+    if (e.ShowUsage) Console.Error.WriteLine($"Try '{e.HelpCommand} --help'.");
     return 2;
 }
 catch (TlsCertificateException e)

@@ -37,6 +37,8 @@ check "binary /usr/bin/occi-agent 0755 root" test "$(mode_of usr/bin/occi-agent)
 check "unit /lib/systemd/system/occi-agent.service 0644" test "$(mode_of lib/systemd/system/occi-agent.service)" = "-rw-r--r-- root/root"
 check "config /etc/occi-agent/config.json 0644" test "$(mode_of etc/occi-agent/config.json)" = "-rw-r--r-- root/root"
 check "copyright and changelog.Debian.gz" bash -c '[[ -n $(awk "\$6 == \"./usr/share/doc/occi-agent/copyright\"" <<<"$1") && -n $(awk "\$6 == \"./usr/share/doc/occi-agent/changelog.Debian.gz\"" <<<"$1") ]]' _ "$contents"
+check "bash completion /usr/share/bash-completion/completions/occi-agent 0644" \
+  test "$(mode_of usr/share/bash-completion/completions/occi-agent)" = "-rw-r--r-- root/root"
 check "no state shipped under /var" bash -c '! grep -q " \./var/" <<<"$1"' _ "$contents"
 
 echo "== install into a throw-away root ($root)"
@@ -60,6 +62,12 @@ check "unit: StateDirectoryMode=0700, RuntimeDirectoryMode=0711, UMask=0077" \
   bash -c 'for l in StateDirectoryMode=0700 RuntimeDirectoryMode=0711 UMask=0077; do grep -qx "$l" "$1" || exit 1; done' _ "$root/lib/systemd/system/occi-agent.service"
 check "unit enabled inside the root (multi-user.target.wants)" \
   test "$(readlink "$root/etc/systemd/system/multi-user.target.wants/occi-agent.service")" = /lib/systemd/system/occi-agent.service
+completion="$root/usr/share/bash-completion/completions/occi-agent"
+check "installed completion registers _occi_agent for occi-agent" grep -qx "complete -o default -F _occi_agent occi-agent" "$completion"
+check "installed completion is the binary's own script" cmp -s "$completion" <("$root/usr/bin/occi-agent" completion bash)
+# Completing "occi-agent tok" in a real bash, through the installed binary's [suggest] directive.
+check "installed completion completes 'tok' to 'token'" test "$(bash --norc -c 'source "$1"; COMP_LINE="occi-agent tok"; COMP_POINT=14;
+  COMP_WORDS=("$2" tok); COMP_CWORD=1; _occi_agent; printf "%s\n" "${COMPREPLY[@]}"' _ "$completion" "$root/usr/bin/occi-agent")" = token
 ver_out=$("$root/usr/bin/occi-agent" --version 2>&1)
 check "installed binary --version: $ver_out" test "$ver_out" = "occi-agent ${version%-*}"
 check_out=$("$root/usr/bin/occi-agent" check --config "$root/etc/occi-agent/config.json" --state-dir "$root/var/lib/occi-agent" 2>&1); check_rc=$?

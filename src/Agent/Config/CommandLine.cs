@@ -1,188 +1,180 @@
-using System.Text.Json;
-using OcciAgent.Occi.Catalog;
+using System.CommandLine;
+using System.CommandLine.Completions;
+using System.CommandLine.Help;
 
 namespace OcciAgent.Config;
 
 /// <summary>What the command line asked for.</summary>
-public enum CommandKind { Run, Help, Version, Check, Token }
+public enum CommandKind { Run, Help, Version, Check, Token, Completion, Suggest }
 
 /// <summary>A bad command line or config: the message goes to stderr, the exit code is 2.</summary>
 public sealed class ConfigException(string message, bool showUsage = true) : Exception(message)
 {
     /// <summary>False when the usage text would not help (a policy refusal, not a typo).</summary>
     public bool ShowUsage { get; } = showUsage;
+    /// <summary>The command whose help fits the mistake ("occi-agent token create").</summary>
+    public string HelpCommand { get; init; } = "occi-agent";
 }
 
-/// <summary><c>occi-agent [--listen URL] [--state-dir DIR] [--config FILE]</c>. Precedence:
-/// defaults &lt; config file &lt; environment (OCCI_AGENT_*) &lt; command line.</summary>
+/// <summary>One parsed command line: what to do, with which settings (null for help, version,
+/// completion), and for <c>token</c> which token operation.</summary>
+public sealed record Invocation(CommandKind Kind, AgentOptions? Options, ParseResult Parsed, TokenRequest? Token = null);
+
+/// <summary><c>token create NAME [--role R]</c>, <c>token list</c>, <c>token revoke NAME</c>.</summary>
+public sealed record TokenRequest(string Operation, string? Name, string? Role);
+
+/// <summary><c>occi-agent [run] [--listen URL]... [--state-dir DIR] [--config FILE]</c>, <c>check</c>,
+/// <c>token create|list|revoke</c>, <c>version</c>, <c>completion bash</c>, parsed by
+/// System.CommandLine (help per command, typo suggestions, the <c>[suggest]</c> directive that
+/// shell completion calls). Settings: <see cref="AgentConfiguration"/>.</summary>
 public static class CommandLine
 {
-    public const string Usage = """
-        Usage: occi-agent [--listen URL]... [--state-dir DIR] [--config FILE]
-               occi-agent check [--config FILE] [--state-dir DIR]
-               occi-agent token create NAME [--role reader|operator|admin] | list | revoke NAME
-                          [--config FILE] [--state-dir DIR]
-               occi-agent --help | --version
-
-        Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities,
-        images and volumes in DIR (default ./var: occi.db, images/, volumes/).
-
-          --listen URL      where to listen; repeat for several listeners: http://IP:PORT,
-                            https://IP:PORT, http://unix:/PATH (env OCCI_AGENT_LISTEN, comma-separated)
-          --state-dir DIR   state directory (env OCCI_AGENT_STATE_DIR)
-          --config FILE     JSON config: listen, stateDir, schemeBase, maxPageSize, maxRequestBytes,
-                            maxUserMixins, maxStorageGiB, qemuImg, qemu,
-                            accelerator (auto|kvm|tcg), stopTimeoutSeconds, consoleLogBytes,
-                            uplink, ip, nft, dnsmasq, dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
-                            flavours [{name, title, cores, memory}], tls {certificate, key},
-                            allowInsecureRemote, auth (tokens|none), socketGroup,
-                            allowedHosts [...], allowedOrigins [...] (env OCCI_AGENT_CONFIG)
-          env OCCI_AGENT_ACCELERATOR overrides accelerator, OCCI_AGENT_UPLINK uplink
-          token             manage API tokens in the state dir (the agent may be running; changes
-                            apply within a second): create prints a new token once; list shows
-                            name, role, created, last use; revoke NAME
-          check             diagnose this host (QEMU, accelerator, devices, networking, dnsmasq,
-                            systemd, D-Bus, state dir); exit 0 only when VMs can run here
-          config vmLauncher (auto|systemd|daemon), systemdBus (D-Bus address), vmSlice
-                            (env OCCI_AGENT_VM_LAUNCHER, OCCI_AGENT_SYSTEMD_BUS)
-          --help            this text
-          --version         the version
+    /// <summary>The settings text under the root command's help.</summary>
+    public const string SettingsHelp = """
+        Settings (precedence: defaults < config file < environment < flags):
+          config file (JSON): listen, stateDir, schemeBase, maxPageSize, maxRequestBytes,
+            maxUserMixins, maxStorageGiB, qemuImg, qemu, accelerator (auto|kvm|tcg),
+            stopTimeoutSeconds, consoleLogBytes, uplink, ip, nft, dnsmasq,
+            dhcpBus (auto|system|private|ADDRESS), dhcpRunDir, dhcpPingCheck,
+            flavours [{name, title, cores, memory}], tls {certificate, key},
+            allowInsecureRemote, auth (tokens|none), socketGroup, allowedHosts [...],
+            allowedOrigins [...], vmLauncher (auto|systemd|daemon), systemdBus, vmSlice
+          environment: OCCI_AGENT_CONFIG, OCCI_AGENT_LISTEN (comma-separated), OCCI_AGENT_STATE_DIR,
+            OCCI_AGENT_ACCELERATOR, OCCI_AGENT_UPLINK, OCCI_AGENT_VM_LAUNCHER, OCCI_AGENT_SYSTEMD_BUS
         """;
 
     public static (CommandKind, AgentOptions) Parse(string[] args, Func<string, string?> env)
     {
-        List<string> listen = [];
-        string? stateDir = null, config = env("OCCI_AGENT_CONFIG");
-        var command = args is ["check", ..] ? CommandKind.Check : CommandKind.Run;
-        for (var i = command == CommandKind.Check ? 1 : 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length && !args[i + 1].StartsWith("--")
-                ? args[++i] : throw new ConfigException($"{args[i]} needs a value");
-            var (name, inline) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
-            switch (name)
-            {
-                case "--help" or "-h": return (CommandKind.Help, new AgentOptions());
-                case "--version": return (CommandKind.Version, new AgentOptions());
-                case "--listen": listen.Add(inline ?? Value()); break;
-                case "--state-dir": stateDir = inline ?? Value(); break;
-                case "--config": config = inline ?? Value(); break;
-                default: throw new ConfigException($"unknown argument '{args[i]}'");
-            }
-        }
-        var o = new AgentOptions();
-        if (config is not null) ApplyFile(o, config);
-        if (listen.Count > 0) o.Listen = listen;
-        else if (env("OCCI_AGENT_LISTEN") is { Length: > 0 } fromEnv)
-            o.Listen = [.. fromEnv.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-        o.StateDir = stateDir ?? env("OCCI_AGENT_STATE_DIR") ?? o.StateDir;
-        o.Accelerator = env("OCCI_AGENT_ACCELERATOR") ?? o.Accelerator;
-        o.Uplink = env("OCCI_AGENT_UPLINK") is { Length: > 0 } up ? up : o.Uplink;
-        o.ConfigPath = config;
-        o.VmLauncher = env("OCCI_AGENT_VM_LAUNCHER") ?? o.VmLauncher;
-        o.SystemdBus = env("OCCI_AGENT_SYSTEMD_BUS") ?? o.SystemdBus;
-        Validate(o);
-        return (command, o);
+        var i = Read(args, env);
+        return (i.Kind, i.Options ?? new AgentOptions());
     }
 
-    private static void ApplyFile(AgentOptions o, string path)
+    public static Invocation Read(string[] args, Func<string, string?> env)
     {
-        ConfigFile f;
-        try
-        {
-            using var s = File.OpenRead(path);
-            f = JsonSerializer.Deserialize(s, ConfigJsonContext.Default.ConfigFile) ?? new ConfigFile();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"cannot read config file {path}: {e.Message}");
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"config file {path} is not valid: {e.Message}");
-        }
-        if (f.Listen is not null) o.Listen = f.Listen;
-        if (f.Tls?.Certificate is not null) o.TlsCertificate = f.Tls.Certificate;
-        if (f.Tls?.Key is not null) o.TlsKey = f.Tls.Key;
-        if (f.AllowInsecureRemote is { } insecure) o.AllowInsecureRemote = insecure;
-        if (f.StateDir is not null) o.StateDir = f.StateDir;
-        if (f.SchemeBase is not null) o.SchemeBase = f.SchemeBase;
-        if (f.MaxPageSize is { } m) o.MaxPageSize = m;
-        if (f.MaxRequestBytes is { } rb) o.MaxRequestBytes = rb;
-        if (f.MaxUserMixins is { } um) o.MaxUserMixins = um;
-        if (f.MaxStorageGiB is { } sg) o.MaxStorageGiB = sg;
-        if (f.QemuImg is not null) o.QemuImg = f.QemuImg;
-        if (f.Qemu is not null) o.Qemu = f.Qemu;
-        if (f.Accelerator is not null) o.Accelerator = f.Accelerator;
-        if (f.StopTimeoutSeconds is { } t) o.StopTimeoutSeconds = t;
-        if (f.ConsoleLogBytes is { } b) o.ConsoleLogBytes = b;
-        if (f.Uplink is not null) o.Uplink = f.Uplink;
-        if (f.Ip is not null) o.Ip = f.Ip;
-        if (f.Nft is not null) o.Nft = f.Nft;
-        if (f.Dnsmasq is not null) o.Dnsmasq = f.Dnsmasq;
-        if (f.DhcpBus is not null) o.DhcpBus = f.DhcpBus;
-        if (f.DhcpRunDir is not null) o.DhcpRunDirSetting = f.DhcpRunDir;
-        if (f.DhcpPingCheck is { } ping) o.DhcpPingCheck = ping;
-        if (f.VmLauncher is not null) o.VmLauncher = f.VmLauncher;
-        if (f.SystemdBus is not null) o.SystemdBus = f.SystemdBus;
-        if (f.VmSlice is not null) o.VmSlice = f.VmSlice;
-        if (f.Auth is not null) o.Auth = f.Auth;
-        if (f.SocketGroup is not null) o.SocketGroup = f.SocketGroup;
-        if (f.AllowedHosts is not null) o.AllowedHosts = f.AllowedHosts;
-        if (f.AllowedOrigins is not null) o.AllowedOrigins = f.AllowedOrigins;
-        if (f.Flavours is not null)
-            o.Flavours = f.Flavours.Select((x, i) => new FlavourInfo(
-                x.Name ?? throw new ConfigException($"config file {path}: flavours[{i}] has no name"), x.Title, x.Cores, x.Memory)).ToList();
+        var cli = new Tree();
+        var parsed = cli.Root.Parse(args);
+        if (parsed.GetResult(cli.Suggest) is not null) return new(CommandKind.Suggest, null, parsed);
+        if (parsed.Errors.Count > 0) throw new ConfigException(Describe(parsed)) { HelpCommand = PathOf(parsed.CommandResult.Command) };
+        if (parsed.Action is HelpAction) return new(CommandKind.Help, null, parsed);
+        var command = parsed.CommandResult.Command;
+        if (parsed.GetResult(cli.Version) is not null || command == cli.VersionCommand) return new(CommandKind.Version, null, parsed);
+        // A command is the first word: "--listen URL check" is a mistake, not a check.
+        var top = command;
+        while (top.Parents.OfType<Command>().FirstOrDefault() is { } parent && parent != cli.Root) top = parent;
+        if (command != cli.Root && parsed.Tokens.FirstOrDefault()?.Value != top.Name)
+            throw new ConfigException($"unknown argument '{top.Name}': a command comes first (occi-agent {top.Name} ...)");
+        if (command == cli.Bash) return new(CommandKind.Completion, null, parsed);
+        var listen = parsed.GetValue(cli.Listen) ?? [];
+        // One URL per --listen: "--listen URL FILE" is a mistake, not two listeners.
+        if (parsed.GetResult(cli.Listen) is { } given && listen.Length > given.IdentifierTokenCount)
+            throw new ConfigException($"unknown argument '{listen[given.IdentifierTokenCount]}': --listen takes one URL; repeat --listen for more");
+        var stateDir = parsed.GetValue(cli.StateDir);
+        var flags = stateDir is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["stateDir"] = stateDir };
+        var options = AgentConfiguration.Load(parsed.GetValue(cli.Config) ?? env("OCCI_AGENT_CONFIG"), flags, listen, env);
+        if (command == cli.Check) return new(CommandKind.Check, options, parsed);
+        if (command == cli.Create) return new(CommandKind.Token, options, parsed, new("create", parsed.GetValue(cli.CreateName), parsed.GetValue(cli.Role)));
+        if (command == cli.List) return new(CommandKind.Token, options, parsed, new("list", null, null));
+        if (command == cli.Revoke) return new(CommandKind.Token, options, parsed, new("revoke", parsed.GetValue(cli.RevokeName), null));
+        return new(CommandKind.Run, options, parsed);
     }
 
-    private static void ValidateListeners(AgentOptions o)
+    /// <summary>Writes what a help, completion or suggest invocation asks for; 0.</summary>
+    public static int Print(Invocation i, TextWriter output)
     {
-        if (o.Listen.Count == 0) throw new ConfigException("listen is empty: give at least one URL");
-        var urls = o.Listen.Select(ListenUrl.Parse).ToList();
-        if (urls.Select(u => u.IsUnix ? u.UnixPath : $"{u.Address}|{u.Localhost}|{u.Port}").Distinct().Count() != urls.Count)
-            throw new ConfigException($"listen names the same address twice: {string.Join(", ", o.Listen)}");
-        if ((o.TlsCertificate is null) != (o.TlsKey is null))
-            throw new ConfigException("tls needs both certificate and key (PEM files), or neither for a generated self-signed certificate");
-        if (!o.AllowInsecureRemote && urls.FirstOrDefault(u => u.IsInsecureRemote) is { } open)
-            throw new ConfigException($"listen {open.Url}: plain http on an address other hosts can reach is refused; use https://, a loopback address or a unix socket, or set \"allowInsecureRemote\": true in the config", showUsage: false);
+        if (i.Kind == CommandKind.Completion)
+        {
+            output.Write(CompletionScript.Bash);
+            return 0;
+        }
+        var code = i.Parsed.Invoke(new InvocationConfiguration { Output = output, Error = output });
+        if (i.Kind == CommandKind.Help && i.Parsed.CommandResult.Command is RootCommand) output.WriteLine(SettingsHelp);
+        return code;
     }
 
-    private static void Validate(AgentOptions o)
+    private static string PathOf(Command c) =>
+        c.Parents.OfType<Command>().FirstOrDefault() is { } parent ? $"{PathOf(parent)} {c.Name}" : "occi-agent";
+
+    /// <summary>The parser's errors, each unknown word with the parser's typo suggestion
+    /// ("Unrecognized command or argument 'chek'. Did you mean check?").</summary>
+    private static string Describe(ParseResult parsed)
     {
-        ValidateListeners(o);
-        if (string.IsNullOrWhiteSpace(o.StateDir)) throw new ConfigException("the state dir is empty");
-        if (!o.SchemeBase.EndsWith('/') || !Uri.TryCreate(o.SchemeBase, UriKind.Absolute, out _) || o.SchemeBase.StartsWith("http://schemas.ogf.org/occi/"))
-            throw new ConfigException($"schemeBase '{o.SchemeBase}' must be an absolute URL ending in '/' outside http://schemas.ogf.org/occi/");
-        if (o.MaxPageSize < 1) throw new ConfigException("maxPageSize must be at least 1");
-        if (o.MaxRequestBytes is < 65536 or > 64 * 1024 * 1024)
-            throw new ConfigException("maxRequestBytes must be between 65536 and 67108864");
-        if (o.MaxUserMixins is < 0 or > 1_000_000) throw new ConfigException("maxUserMixins must be between 0 and 1000000");
-        if (!(o.MaxStorageGiB >= 1) || o.MaxStorageGiB > RequestLimits.CeilingStorageGiB)
-            throw new ConfigException($"maxStorageGiB must be between 1 and {RequestLimits.CeilingStorageGiB}");
-        if (o.Accelerator is not ("auto" or "kvm" or "tcg")) throw new ConfigException($"accelerator '{o.Accelerator}' must be auto, kvm or tcg");
-        if (o.StopTimeoutSeconds is < 0 or > 3600) throw new ConfigException("stopTimeoutSeconds must be between 0 and 3600");
-        if (o.ConsoleLogBytes < 8192) throw new ConfigException("consoleLogBytes must be at least 8192");
-        if (o.Uplink is not null && !Net.Links.LinkNames.IsValidInterfaceName(o.Uplink))
-            throw new ConfigException($"uplink '{o.Uplink}' is not an interface name (1-15 of A-Z a-z 0-9 _ . -)");
-        if (o.DhcpBus is not ("auto" or "system" or "private") && !o.DhcpBus.Contains('='))
-            throw new ConfigException($"dhcpBus '{o.DhcpBus}' must be auto, system, private or a D-Bus address (unix:path=...)");
-        if (o.VmLauncher is not ("auto" or "systemd" or "daemon")) throw new ConfigException($"vmLauncher '{o.VmLauncher}' must be auto, systemd or daemon");
-        if (Hypervisor.Systemd.UnitNames.CheckSlice(o.VmSlice) is { } sliceProblem) throw new ConfigException("vmSlice: " + sliceProblem);
-        if (o.Auth is not ("tokens" or "none")) throw new ConfigException($"auth '{o.Auth}' must be tokens or none");
-        if (string.IsNullOrWhiteSpace(o.SocketGroup)) throw new ConfigException("socketGroup must name a group");
-        foreach (var h in o.AllowedHosts)
-            if (string.IsNullOrWhiteSpace(h) || h.Contains('/') || h.Contains(' '))
-                throw new ConfigException($"allowedHosts entry '{h}' must be a host name or address, optionally with :port");
-        foreach (var origin in o.AllowedOrigins)
-            if (!Uri.TryCreate(origin, UriKind.Absolute, out var ou) || ou.Scheme is not ("http" or "https") || ou.PathAndQuery != "/")
-                throw new ConfigException($"allowedOrigins entry '{origin}' must be an origin like https://console.example.org");
-        foreach (var f in o.Flavours)
+        var errors = parsed.Errors.Select(e => e.Message).ToList();
+        if (parsed.Action is not System.CommandLine.Invocation.ParseErrorAction action) return string.Join(Environment.NewLine, errors);
+        // The suggestions are only written, as "'WORD' was not matched. Did you mean one of the
+        // following?" and one candidate per line; read them back from that text.
+        action.ShowHelp = false;
+        var w = new StringWriter();
+        parsed.Invoke(new InvocationConfiguration { Output = w, Error = w });
+        var suggestions = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string>? current = null;
+        foreach (var line in w.ToString().Split('\n', StringSplitOptions.TrimEntries))
         {
-            if (Templates.SanitiseTerm(f.Name) != f.Name)
-                throw new ConfigException($"flavour name '{f.Name}' must be lowercase letters, digits, '-' or '_' and start with a letter");
-            if (f.Cores < 1 || !(f.MemoryGiB > 0))
-                throw new ConfigException($"flavour {f.Name}: cores must be at least 1 and memory (GiB) greater than 0");
+            if (line.Length == 0 || errors.Contains(line)) current = null;
+            else if (line.StartsWith('\'') && line.IndexOf('\'', 1) is > 0 and var end && line.EndsWith('?'))
+                suggestions[line[1..end]] = current = [];
+            else current?.Add(line);
         }
-        if (o.Flavours.Select(f => f.Name).Distinct().Count() != o.Flavours.Count)
-            throw new ConfigException("flavour names must be unique");
+        return string.Join(Environment.NewLine, errors.Select(e =>
+            suggestions.FirstOrDefault(s => e.Contains($"'{s.Key}'", StringComparison.Ordinal)) is { Key: not null } hit
+            // A word that is no option is never meant as one (the parser offers "-h" for "x").
+            && hit.Value.Where(c => c.StartsWith('-') == hit.Key.StartsWith('-')).ToList() is { Count: > 0 } candidates
+                ? $"{e} Did you mean {string.Join(" or ", candidates)}?" : e));
+    }
+
+    /// <summary>The commands and options; built per parse (a few dozen objects, once per process).</summary>
+    private sealed class Tree
+    {
+        public readonly RootCommand Root = new("Serves OCCI 1.2 for this host on URL (default http://127.0.0.1:8080), keeping entities, images and volumes in DIR (default ./var: occi.db, images/, volumes/).");
+        public readonly Option<string[]> Listen = new("--listen")
+        {
+            Description = "Where to listen; repeat for several listeners: http://IP:PORT, https://IP:PORT, http://unix:/PATH",
+            HelpName = "URL", Recursive = true,
+        };
+        public readonly Option<string> StateDir = LastWins(new("--state-dir") { Description = "State directory", HelpName = "DIR", Recursive = true });
+        public readonly Option<string> Config = LastWins(new("--config") { Description = "JSON config file (settings below)", HelpName = "FILE", Recursive = true });
+        public readonly VersionOption Version;
+        public readonly SuggestDirective Suggest;
+        public readonly Command VersionCommand = new("version", "Print the version");
+        public readonly Command Check = new("check", "Diagnose this host (QEMU, accelerator, devices, networking, dnsmasq, systemd, D-Bus, state dir); exit 0 only when VMs can run here");
+        public readonly Command Create = new("create", "Create a token and print it (the only time it is shown)");
+        public readonly Command List = new("list", "Show name, role, created and last use of every token");
+        public readonly Command Revoke = new("revoke", "Revoke a token (a running agent drops it within a second)");
+        public readonly Argument<string> CreateName = new("NAME") { Description = "1-64 of letters, digits, '.', '_' and '-'" };
+        public readonly Argument<string> RevokeName = new("NAME");
+        public readonly Option<string> Role = new("--role") { Description = "What the token may do (default operator)", HelpName = "reader|operator|admin" };
+        public readonly Command Bash = new("bash", "Print a bash completion script (source it, or install it as /usr/share/bash-completion/completions/occi-agent)");
+
+        /// <summary>Given twice, the later one counts (as a wrapper script's default followed by
+        /// the user's own); still one value per occurrence.</summary>
+        private static Option<string> LastWins(Option<string> o)
+        {
+            o.Arity = ArgumentArity.OneOrMore;
+            o.CustomParser = r => r.Tokens[^1].Value;
+            return o;
+        }
+
+        public Tree()
+        {
+            // The usage lines say occi-agent also when the host process has another name (tests).
+            Root.HelpName = "occi-agent";
+            Version = Root.Options.OfType<VersionOption>().First();
+            Suggest = Root.Directives.OfType<SuggestDirective>().First();
+            Role.CompletionSources.Add("reader", "operator", "admin");
+            Root.Options.Add(Listen);
+            Root.Options.Add(StateDir);
+            Root.Options.Add(Config);
+            Create.Arguments.Add(CreateName);
+            Create.Options.Add(Role);
+            Revoke.Arguments.Add(RevokeName);
+            var token = new Command("token", "Manage API tokens in the state dir (the agent may be running; changes apply within a second)") { Create, List, Revoke };
+            var completion = new Command("completion", "Shell completion") { Bash };
+            Root.Subcommands.Add(Check);
+            Root.Subcommands.Add(token);
+            Root.Subcommands.Add(VersionCommand);
+            Root.Subcommands.Add(completion);
+            // The parser calls a command without an action incomplete; the work itself is
+            // Program's (it needs the bound settings), so these actions are only markers.
+            foreach (var c in new[] { Root, Check, Create, List, Revoke, VersionCommand, Bash }) c.SetAction(_ => 0);
+        }
     }
 }

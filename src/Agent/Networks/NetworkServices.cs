@@ -27,6 +27,6 @@ public static class NetworkServices
     }
 
     private static IDhcpServer CreateDhcp(AgentOptions options, ILoggerFactory logs) =>
-        new DnsmasqDhcpServer(new DhcpOptions(options.DhcpRunDir, options.Dnsmasq, options.DhcpBus) { PingCheck = options.DhcpPingCheck },
+        new DnsmasqDhcpServer(options.Dhcp.ToDhcpOptions(options.StateDir),
             logs.CreateLogger<DnsmasqDhcpServer>());
 }

@@ -4,31 +4,15 @@ using OcciAgent.Config;
 
 namespace OcciAgent.Security;
 
-/// <summary><c>occi-agent token create NAME [--role R] | list | revoke NAME</c>, on the state dir
-/// of <c>--state-dir</c>/<c>--config</c> (as <c>check</c>). Works while the agent runs: it only
+/// <summary><c>occi-agent token create NAME [--role R] | list | revoke NAME</c> (parsed by
+/// Config/CommandLine.cs), on the state dir of <c>--state-dir</c>/<c>--config</c> (as <c>check</c>). Works while the agent runs: it only
 /// touches the token files, never occi.db (TokenFile).</summary>
 public static partial class TokenCommand
 {
-    public static int Run(string[] args, Func<string, string?> env, TextWriter output)
+    public static int Run(TokenRequest request, AgentOptions options, TextWriter output)
     {
-        string? sub = null, name = null, role = null;
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-        {
-            var a = args[i];
-            if (a == "--role") role = i + 1 < args.Length ? args[++i] : throw new ConfigException("--role needs a value");
-            else if (a.StartsWith("--role=", StringComparison.Ordinal)) role = a["--role=".Length..];
-            else if (a.StartsWith("--", StringComparison.Ordinal))
-            {
-                rest.Add(a);
-                if (!a.Contains('=') && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) rest.Add(args[++i]);
-            }
-            else if (sub is null) sub = a;
-            else if (name is null) name = a;
-            else throw new ConfigException($"unexpected argument '{a}'");
-        }
-        var (_, options) = CommandLine.Parse([.. rest], env);
         var file = new TokenFile(options.StateDir);
+        var (sub, name, role) = (request.Operation, request.Name, request.Role);
         switch (sub)
         {
             case "create":
@@ -36,11 +20,9 @@ public static partial class TokenCommand
                 output.WriteLine(Create(file, CheckName(name), r));
                 return 0;
             case "list":
-                if (role is not null || name is not null) throw new ConfigException("token list takes no name or --role");
                 List(file, output);
                 return 0;
-            case "revoke":
-                if (role is not null) throw new ConfigException("token revoke takes no --role");
+            default:
                 var gone = CheckName(name);
                 if (!file.Exists || !file.Update(list => list.Tokens.RemoveAll(t => t.Name == gone) > 0))
                 {
@@ -49,8 +31,6 @@ public static partial class TokenCommand
                 }
                 output.WriteLine($"revoked {gone}");
                 return 0;
-            default:
-                throw new ConfigException(sub is null ? "token needs create, list or revoke" : $"unknown token command '{sub}'");
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     /// <summary>Why this launcher (or why none): logged at start and shown at GET /host.</summary>
     public string? LauncherReason => _launcher?.Reason;
     public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
-    public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
+    public VmOptions VmOptions { get; } = options.Vms.ToVmOptions();
     public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
 
     /// <summary>Raised with the compute id whenever its VM's status changes.</summary>
