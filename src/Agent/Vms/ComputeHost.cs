@@ -8,9 +8,9 @@ using OcciAgent.Hypervisor.Vm;
 namespace OcciAgent.Vms;
 
 /// <summary>The VMs of this host: what QEMU offers here (probed once at start), the launcher,
-/// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are reported
-/// through <see cref="Changed"/> (compute id) so the store follows QMP events.</summary>
-public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) : IAsyncDisposable
+/// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are queued on
+/// <see cref="VmStatusChanges"/> (compute id) so the store follows QMP events.</summary>
+public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, ILogger<ComputeHost> log) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualMachine> _vms = new(StringComparer.Ordinal);
 
@@ -24,9 +24,6 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
     public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
     public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
-
-    /// <summary>Raised with the compute id whenever its VM's status changes.</summary>
-    public event Action<string>? Changed;
 
     /// <summary>Finds QEMU and picks the accelerator; logs the choice (issue #3 item 1).</summary>
     public async Task ProbeAsync(CancellationToken ct)
@@ -68,7 +65,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
         vm.StatusChanged += (v, s) =>
         {
             Log.VmStatus(log, v.Id, s.Phase.ToString().ToLowerInvariant(), s.Message ?? "");
-            Changed?.Invoke(v.Id);
+            changes.Report(v.Id);
         };
         return vm;
     });
@@ -82,7 +79,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     /// <summary>Agent shutdown: let go of every VM; they keep running (issue #3 item 3).</summary>
     public async ValueTask DisposeAsync()
     {
-        Changed = null;
+        changes.Complete();
         foreach (var vm in _vms.Values)
         {
             try { await vm.DetachAsync(); }

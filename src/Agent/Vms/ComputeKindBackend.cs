@@ -1,6 +1,5 @@
 using OcciAgent.Hypervisor.Qemu;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
@@ -14,7 +13,7 @@ namespace OcciAgent.Vms;
 /// overlay on the os_tpl image; the actions drive the VM over QMP; its state follows QMP events
 /// and is stored within moments of each event, without anyone polling. Cores and memory apply
 /// at boot: changing them while the VM exists as a process is refused (409), consistently.</summary>
-public sealed class ComputeKindBackend : IKindBackend, IDisposable
+public sealed class ComputeKindBackend : IKindBackend
 {
     private const string State = "occi.compute.state", Message = "occi.compute.state.message";
     private readonly ComputeHost _host;
@@ -24,7 +23,6 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
     private readonly ImageCapture _capture;
     private readonly Networks.NetworkHost _networks;
     private readonly ILogger<ComputeKindBackend> _log;
-    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new() { SingleReader = true });
     /// <summary>Deferred saves copying a root disk right now; a start waits for its VM's copy.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _captures = new(StringComparer.Ordinal);
 
@@ -38,21 +36,9 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         _qemuImg = qemuImg;
         _capture = capture;
         _log = log;
-        host.Changed += id => _changes.Writer.TryWrite(id);
-        _ = Task.Run(FollowChangesAsync);
     }
 
     public Kind Kind => InfrastructureKinds.Compute;
-
-    /// <summary>Agent shutdown: stop recording; the VMs themselves keep running.</summary>
-    public void Dispose()
-    {
-        Persist = null;
-        _changes.Writer.TryComplete();
-    }
-
-    /// <summary>Stores a VM's new status (set by the composition root to the entity service).</summary>
-    public Func<string, Func<Entity, Entity>, Task<Entity?>>? Persist { get; set; }
 
     private static string LocationOf(Entity e) => EntityService.LocationOf(InfrastructureKinds.Compute, e.Id);
 
@@ -250,34 +236,24 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         return e.GetString(State) == "error" ? r.With(Message, null) : r;
     }
 
-    /// <summary>Stores status changes as they come (one at a time, in order), and runs a deferred
-    /// save once its VM has stopped.</summary>
-    private async Task FollowChangesAsync()
+    /// <summary>Records a VM's current status on its compute through <paramref name="persist"/>
+    /// (called by <see cref="VmStatusRecorder"/>, one change at a time, in order), and runs a
+    /// deferred save once its VM has stopped.</summary>
+    internal async Task RecordStatusAsync(string id, Func<string, Func<Entity, Entity>, Task<Entity?>> persist)
     {
-        await foreach (var id in _changes.Reader.ReadAllAsync())
+        var status = _host.StatusOf(id);
+        var e = await persist(id, x => WithStatus(x, status));
+        var marker = _host.Vm(id).Directory.DeferredSave;
+        if (e is not null && status.Phase == VmPhase.Off && !status.Hibernated && File.Exists(marker))
         {
-            try
+            var term = (await File.ReadAllTextAsync(marker)).Trim();
+            File.Delete(marker);
+            _captures[id] = Task.Run(async () =>
             {
-                var status = _host.StatusOf(id);
-                if (Persist is not { } persist) continue;
-                var e = await persist(id, x => WithStatus(x, status));
-                var marker = _host.Vm(id).Directory.DeferredSave;
-                if (e is not null && status.Phase == VmPhase.Off && !status.Hibernated && File.Exists(marker))
-                {
-                    var term = (await File.ReadAllTextAsync(marker)).Trim();
-                    File.Delete(marker);
-                    _captures[id] = Task.Run(async () =>
-                    {
-                        try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
-                        catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
-                        finally { _captures.TryRemove(id, out _); }
-                    });
-                }
-            }
-            catch (Exception ex)
-            {
-                Log.VmBackgroundFailed(_log, id, "recording a status change", ex.Message);
-            }
+                try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
+                catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
+                finally { _captures.TryRemove(id, out _); }
+            });
         }
     }
 }

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Config;
+using OcciAgent.Storage;
 using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Http;
@@ -126,6 +128,11 @@ public sealed partial class AgentServer : IAsyncDisposable
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException) { }
         }
     }
+
+    /// <summary>What the image watcher does after its debounce, at once: a test that dropped an
+    /// image in images/ sees it in its next request. Nothing to do before the start (the first
+    /// scan finds it) or for an agent in its own process.</summary>
+    public void RescanImages() => _app?.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
 
     public string VmDir(string computeId) => Path.Combine(StateDir, "vms", computeId);
 

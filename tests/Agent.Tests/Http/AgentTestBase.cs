@@ -49,12 +49,15 @@ public abstract class AgentTestBase : IAsyncLifetime
         return null;
     }
 
-    /// <summary>A small qcow2 image registered as an os_tpl (with a sidecar title).</summary>
+    /// <summary>A small qcow2 image registered as an os_tpl (with a sidecar title). The agent's
+    /// directory watcher would find it after its debounce; the test rescans at once instead, so
+    /// the next request sees it (the watcher itself: Storage/ImageWatcherTests).</summary>
     protected static void AddImage(AgentServer server, string name, string size = "64M", string? sidecarJson = null)
     {
         var dir = Path.Combine(server.StateDir, "images");
         Directory.CreateDirectory(dir);
         AgentServer.QemuImg("create", "-f", "qcow2", Path.Combine(dir, name + ".qcow2"), size);
         if (sidecarJson is not null) File.WriteAllText(Path.Combine(dir, name + ".json"), sidecarJson);
+        server.RescanImages();
     }
 }

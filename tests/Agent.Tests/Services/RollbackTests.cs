@@ -50,7 +50,7 @@ public sealed class RollbackTests : IDisposable
         var volumes = Path.Combine(_dir, "volumes");
         var inner = new InMemoryEntityStore();
         var store = new FailingStore(inner) { Fail = true, Succeed = 1 };
-        var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
+        var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, new OcciAgent.Vms.VmStatusChanges(), NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
         var storage = new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes);
         var catalog = new OcciCatalog("http://node.test/occi/");
         var backend = new StorageKindBackend(storage, store, computes, new OcciAgent.Vms.ComputeSpecBuilder(computes, storage, store, catalog),

@@ -52,6 +52,7 @@ public sealed class VmSaveTests : VmTestBase
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!File.Exists(image) && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.True(File.Exists(image), "the deferred save did not happen at the stop");
+        Agent.RescanImages(); // the save publishes it a moment after the file appears
         await BootFromAsync("later", 2);
     }
 
