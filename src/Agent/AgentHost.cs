@@ -78,6 +78,7 @@ public static class AgentHost
         services.AddNetworking(options);
         services.AddSingleton<VmStatusChanges>();
         services.AddSingleton<ComputeHost>();
+        services.AddSingleton<IComputeHost>(sp => sp.GetRequiredService<ComputeHost>());
         services.AddSingleton<ComputeSpecBuilder>();
         services.AddSingleton<ImageCapture>();
         services.AddSingleton<ComputeKindBackend>();

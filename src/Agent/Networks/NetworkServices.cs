@@ -19,6 +19,7 @@ public static class NetworkServices
         services.AddSingleton(new NftNat(new HostTool(options.Nft, "nftables")));
         services.AddSingleton<IDhcpServer>(sp => CreateDhcp(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NetworkHost>();
+        services.AddSingleton<INetworkHost>(sp => sp.GetRequiredService<NetworkHost>());
         // The order of the start-up reconcile is EntityService.ReconcileOrder, not this one.
         services.AddSingleton<IKindBackend, NetworkKindBackend>();
         services.AddSingleton<IKindBackend, NetworkInterfaceBackend>();

@@ -10,7 +10,7 @@ namespace OcciAgent.Vms;
 /// <summary>The VMs of this host: what QEMU offers here (probed once at start), the launcher,
 /// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are queued on
 /// <see cref="VmStatusChanges"/> (compute id) so the store follows QMP events.</summary>
-public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, ILogger<ComputeHost> log) : IAsyncDisposable
+public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, ILogger<ComputeHost> log) : IComputeHost, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualMachine> _vms = new(StringComparer.Ordinal);
 
@@ -69,6 +69,8 @@ public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, I
         };
         return vm;
     });
+
+    IComputeVm IComputeHost.Vm(string computeId) => new QemuComputeVm(Vm(computeId));
 
     public VmStatus StatusOf(string computeId) => Vm(computeId).Status;
 

@@ -16,18 +16,18 @@ namespace OcciAgent.Vms;
 public sealed class ComputeKindBackend : IKindBackend
 {
     private const string State = "occi.compute.state", Message = "occi.compute.state.message";
-    private readonly ComputeHost _host;
+    private readonly IComputeHost _host;
     private readonly ComputeSpecBuilder _specs;
     private readonly IVolumeDriver _volumes;
     private readonly QemuImg _qemuImg;
     private readonly ImageCapture _capture;
-    private readonly Networks.NetworkHost _networks;
+    private readonly Networks.INetworkHost _networks;
     private readonly ILogger<ComputeKindBackend> _log;
     /// <summary>Deferred saves copying a root disk right now; a start waits for its VM's copy.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _captures = new(StringComparer.Ordinal);
 
-    public ComputeKindBackend(ComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
-        ImageCapture capture, Networks.NetworkHost networks, ILogger<ComputeKindBackend> log)
+    public ComputeKindBackend(IComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
+        ImageCapture capture, Networks.INetworkHost networks, ILogger<ComputeKindBackend> log)
     {
         _networks = networks;
         _host = host;
@@ -200,7 +200,7 @@ public sealed class ComputeKindBackend : IKindBackend
 
     /// <summary>The new os_tpl mixin is returned when it exists at once (hot, or a VM that is
     /// not running); a deferred save of a running VM only announces it.</summary>
-    private async Task<(string Note, Mixin? Created)> SaveAsync(VirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
+    private async Task<(string Note, Mixin? Created)> SaveAsync(IComputeVm vm, Entity e, string method, string? name, CancellationToken ct)
     {
         var term = _capture.PlanTerm(e, name);
         var running = vm.Status.Phase is VmPhase.Running or VmPhase.Paused;
