@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using LiteDB;
 using OcciAgent.Occi.Model;
 using OcciAgent.Store;

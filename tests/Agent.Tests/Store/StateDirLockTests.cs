@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using System.Diagnostics;
 using OcciAgent.Store;
 
