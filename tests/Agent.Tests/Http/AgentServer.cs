@@ -40,9 +40,19 @@ public sealed partial class AgentServer : IAsyncDisposable
         var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         var s = new AgentServer(dir);
-        beforeStart?.Invoke(s);
-        await s.StartAgainAsync();
-        return s;
+        try
+        {
+            beforeStart?.Invoke(s);
+            await s.StartAgainAsync();
+            return s;
+        }
+        catch
+        {
+            // The agent did not start: its cause goes to the test as it is, and what was made
+            // for it (lock, state dir) goes too. Cleaning up must not replace that cause.
+            await s.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts (again) on the same state dir, like an agent restart.</summary>
@@ -90,7 +100,8 @@ public sealed partial class AgentServer : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        Client.Dispose();
+        // Null when the agent failed before it served (StartAsync cleans up after that too).
+        (Client as HttpClient)?.Dispose();
         await StopProcessAsync();
         if (_app is not null)
         {

@@ -19,7 +19,11 @@ public abstract class AgentTestBase : IAsyncLifetime
 
     protected virtual void BeforeStart(AgentServer server) { }
 
-    public async Task DisposeAsync() => await Agent.DisposeAsync();
+    /// <summary>Null when the agent failed to start: the test then reports that failure.</summary>
+    public async Task DisposeAsync()
+    {
+        if (Agent is not null) await Agent.DisposeAsync();
+    }
 
     protected static string Lines(params string[] lines) => string.Join("\r\n", lines) + "\r\n";
 
