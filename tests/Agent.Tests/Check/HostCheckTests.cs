@@ -8,6 +8,7 @@ namespace OcciAgent.Tests.Check;
 
 /// <summary><c>occi-agent check</c> on this real host (QEMU installed, TCG here).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Integration")]
 public sealed class HostCheckTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "occi-check-" + Guid.NewGuid().ToString("N")[..12]);

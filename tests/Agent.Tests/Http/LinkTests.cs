@@ -5,6 +5,7 @@ namespace OcciAgent.Tests.Http;
 /// <summary>Links (GFD.223/digest §3.8): inline at creation, standalone, rendered on the source,
 /// removed with it (S25, S105-S108, S120). Networks are real bridges, so these run the agent
 /// in a network namespace of their own.</summary>
+[Trait("Category", "Integration")]
 public sealed class LinkTests : Networks.NetnsTestBase
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>Content negotiation and the error shapes of digest §3.3 / §3.11 (S102, S104, S113, S122).</summary>
+[Trait("Category", "Integration")]
 public sealed class NegotiationTests : AgentTestBase
 {
     [Theory]

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>GFD.223 §9 query interface over real HTTP (S59-S64, S123, S132).</summary>
+[Trait("Category", "Integration")]
 public sealed class QueryInterfaceTests : AgentTestBase
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace OcciAgent.Tests.Networks;
 /// bit except the documented path to dnsmasq's run dir. Runs the binary (the umask is set in
 /// its Main) in a network namespace of its own.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Vm")]
 public sealed class FileModeTests : NetnsTestBase
 {
     private const UnixFileMode GroupOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

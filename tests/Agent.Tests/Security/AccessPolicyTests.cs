@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Security;
 
 /// <summary>The role table of AccessPolicy and the credential parsing of AccessGate (the HTTP
 /// side of both is in RoleTests and AuthenticationTests).</summary>
+[Trait("Category", "Unit")]
 public sealed class AccessPolicyTests
 {
     [Theory]

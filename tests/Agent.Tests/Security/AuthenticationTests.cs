@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Security;
 /// <summary>401 for missing, wrong and revoked credentials (with both challenges), Basic with a
 /// token as an OCCI 1.1 client sends it, and the browser guards (421, 403) that hold whatever
 /// the credentials.</summary>
+[Trait("Category", "Integration")]
 public sealed class AuthenticationTests : AgentTestBase
 {
     private string Port => new Uri(Agent.BaseUrl).Port.ToString();
@@ -139,6 +140,7 @@ public sealed class AuthenticationTests : AgentTestBase
 
 /// <summary>allowedHosts and allowedOrigins from the config: a proxy name is accepted, a
 /// configured web origin gets CORS headers and its preflight answered.</summary>
+[Trait("Category", "Integration")]
 public sealed class ConfiguredBrowserAccessTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server)
@@ -166,6 +168,7 @@ public sealed class ConfiguredBrowserAccessTests : AgentTestBase
 }
 
 /// <summary><c>auth: "none"</c>: anonymous full access, and no token is made.</summary>
+[Trait("Category", "Integration")]
 public sealed class AuthNoneTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server) => server.Options.Auth = "none";

@@ -7,6 +7,7 @@ namespace OcciAgent.Tests.Security;
 
 /// <summary>Each role against each operation class, over real HTTP to a real agent with tokens
 /// made through the token store. A refused request must change nothing.</summary>
+[Trait("Category", "Integration")]
 public sealed class RoleTests : AgentTestBase
 {
     private const string UserMixin = "Category: prod; scheme=\"http://example.org/tags#\"; class=\"mixin\"; location=\"/tags/prod/\"";

@@ -8,6 +8,7 @@ namespace OcciAgent.Tests.Security;
 /// admin without a token; anyone else needs one. curl runs as other users through setpriv with a
 /// throw-away group made here (groupadd) and numeric uids that own nothing.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed class SocketPeerTests : AgentTestBase, IDisposable
 {
     private readonly string _group = "occit" + Guid.NewGuid().ToString("N")[..8];

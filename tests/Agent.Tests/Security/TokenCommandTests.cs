@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Security;
 /// its own process): create, list with last use, revoke taking effect within a second; the
 /// modes of the files it writes; and the warning of <c>auth: "none"</c>.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed partial class TokenCommandTests
 {
     private static (int Exit, string Out, string Err) Cli(params string[] args)

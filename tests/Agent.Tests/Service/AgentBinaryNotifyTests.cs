@@ -5,6 +5,7 @@ namespace OcciAgent.Tests.Service;
 /// <summary>The built agent as systemd runs it: NOTIFY_SOCKET and WATCHDOG_USEC set, stdout a
 /// pipe. It must say READY=1 once it serves, ping the watchdog while healthy, say STOPPING=1 on
 /// SIGTERM and exit 0, and log with syslog level prefixes and no colours.</summary>
+[Trait("Category", "Integration")]
 public partial class AgentBinaryNotifyTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace OcciAgent.Tests.Service;
 
 /// <summary>Which console format applies where (the real output is checked in
 /// <see cref="AgentBinaryNotifyTests"/>).</summary>
+[Trait("Category", "Unit")]
 public class ConsoleFormatTests
 {
     [Theory]

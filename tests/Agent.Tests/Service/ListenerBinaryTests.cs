@@ -11,6 +11,7 @@ namespace OcciAgent.Tests.Service;
 /// rotation without restart, the exposure policy, a busy port, and settings nobody gave it
 /// (appsettings.json, ASPNETCORE_URLS) that must not move it.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed class ListenerBinaryTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

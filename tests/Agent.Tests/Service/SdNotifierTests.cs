@@ -4,6 +4,7 @@ using OcciAgent.Systemd;
 namespace OcciAgent.Tests.Service;
 
 /// <summary>The notifier against real unix datagram sockets.</summary>
+[Trait("Category", "Integration")]
 public class SdNotifierTests
 {
     [Theory]

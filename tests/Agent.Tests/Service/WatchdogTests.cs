@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Service;
 /// <summary>The watchdog's gating: pings follow the health probe. The probe is swapped for a
 /// controllable one here (the real probe is tested below against a real agent, and the whole
 /// chain in <see cref="AgentBinaryNotifyTests"/>).</summary>
+[Trait("Category", "Integration")]
 public class WatchdogTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace OcciAgent.Tests.Services;
 /// <summary>GFD.185 / S110: when storing fails after the host was changed, the host change is
 /// undone. The store is the seam: a wrapper that fails its transactions around the real
 /// in-memory store (whose own behaviour is tested in Store/); the volume side is real qemu-img.</summary>
+[Trait("Category", "Integration")]
 public sealed class RollbackTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("occi-rollback-").FullName;

@@ -5,6 +5,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Unit")]
 public sealed class LiteDbEntityStoreTests : EntityStoreContract
 {
     private readonly TempDir _dir = new();

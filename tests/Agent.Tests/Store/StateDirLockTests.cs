@@ -4,6 +4,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Integration")]
 public sealed class StateDirLockTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -2,6 +2,7 @@ using OcciAgent.Config;
 
 namespace OcciAgent.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("occi-cli-").FullName;

@@ -5,6 +5,7 @@ using OcciAgent.Tests.Http;
 namespace OcciAgent.Tests.Vms;
 
 /// <summary>The /host and console extension endpoints, without booting anything.</summary>
+[Trait("Category", "Integration")]
 public sealed class HostEndpointTests : AgentTestBase
 {
     [Fact]

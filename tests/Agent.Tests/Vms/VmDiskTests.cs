@@ -5,6 +5,7 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>Issue #3 item 6: storagelinks are virtio disks, at boot or hot-plugged, and the
 /// guest sees them come and go.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmDiskTests : VmTestBase
 {
     private Task<string> StorageAsync() => CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");

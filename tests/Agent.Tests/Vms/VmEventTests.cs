@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>Issue #3 items 3 and 4: the state follows what QEMU reports (QMP events), whoever
 /// caused it, and VMs outlive the agent.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
 {
     /// <summary>A pause and resume done behind the agent's back (operator QMP socket) show up

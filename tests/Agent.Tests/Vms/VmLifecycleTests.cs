@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>Issue #3 item 4: every compute action has its real effect on a real guest, checked
 /// through the guest's serial markers and an independent QMP connection.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 {
     /// <summary>Items 2 and 4: a title with ',' and '=' reaches QEMU as one escaped value; start

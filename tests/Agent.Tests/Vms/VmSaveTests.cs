@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Vms;
 /// <summary>Issue #3 item 4 (save): the root disk becomes a new os_tpl that new computes boot
 /// from. The guest's boot counter lives on the root disk, so a compute made from the saved
 /// image counts on from where the original was.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmSaveTests : VmTestBase
 {
     private const string OsTplScheme = "http://node.test/occi/infrastructure/os_tpl#";

@@ -2,6 +2,7 @@ using OcciAgent.Hypervisor.Qemu;
 
 namespace OcciAgent.Hypervisor.Tests.Qemu;
 
+[Trait("Category", "Integration")]
 public class HostProbeTests
 {
     private const string Vmx = "processor\t: 0\nflags\t\t: fpu vme de pse vmx sse2\n\nprocessor\t: 1\n";

@@ -4,6 +4,7 @@ namespace OcciAgent.Hypervisor.Tests.Qemu;
 
 /// <summary>The QEMU command line is a pure function of the spec: compared with golden files
 /// (one argument per line) so any change to it is a visible diff.</summary>
+[Trait("Category", "Integration")]
 public class QemuArgsTests
 {
     private static readonly VmPaths Paths = new("/var/lib/occi/vms/x/qmp.sock", "/var/lib/occi/vms/x/serial.sock", "/var/lib/occi/vms/x/qemu.pid");

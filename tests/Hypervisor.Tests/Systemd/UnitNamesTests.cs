@@ -4,6 +4,7 @@ namespace OcciAgent.Hypervisor.Tests.Systemd;
 
 /// <summary>Names systemd and machined accept; the object path escaping is checked against a
 /// path systemd 252 really answered (shared/tools README: basic.target).</summary>
+[Trait("Category", "Unit")]
 public sealed class UnitNamesTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OcciAgent.Hypervisor.Tests.Vm;
 
 /// <summary>The console log stays within its bound however much the guest prints, and keeps the
 /// newest output (issue #3 item 7). A unix socket stands in for QEMU's serial chardev.</summary>
+[Trait("Category", "Integration")]
 public class SerialConsoleTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bus choice and bus failure, with real dbus-daemon and dnsmasq processes.</summary>
+[Trait("Category", "Integration")]
 public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
     private readonly TempRunDir _runDir2 = new();

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bad input and broken environments end in a message naming the problem.</summary>
+[Trait("Category", "Integration")]
 public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
 

@@ -3,6 +3,7 @@ using OcciAgent.Net.Dhcp;
 
 namespace OcciAgent.Net.Tests.Dhcp;
 
+[Trait("Category", "Unit")]
 public sealed class DhcpScopeValidatorTests
 {
     private static readonly DhcpScope Good = DhcpTestScopes.Scope(reservations: [new("02:00:00:00:00:01", IPAddress.Parse("10.77.0.5"))]);

@@ -3,6 +3,7 @@ using OcciAgent.Net.Dhcp;
 
 namespace OcciAgent.Net.Tests.Dhcp;
 
+[Trait("Category", "Unit")]
 public sealed class DnsmasqArgumentsTests
 {
     private static readonly DhcpPaths Paths = DhcpPaths.For("/run/occi", "n1");

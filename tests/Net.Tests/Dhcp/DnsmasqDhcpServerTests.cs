@@ -7,6 +7,7 @@ namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>The real thing: dnsmasq serving a bridge in the test's own network namespace, a
 /// private dbus-daemon carrying its signals, busybox udhcpc as the guest.</summary>
+[Trait("Category", "Integration")]
 public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
 

@@ -7,6 +7,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>The digest's examples T1–T5 (§4.8): request bodies parse, responses render byte-exact.</summary>
+[Trait("Category", "Unit")]
 public class TextExamplesTests
 {
     private static readonly TextPlainRenderer Plain = new();

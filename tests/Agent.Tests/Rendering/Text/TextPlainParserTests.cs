@@ -4,6 +4,7 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Lenient parsing of text/plain bodies (digest §4.2 "Parse", §6.2, §6.3).</summary>
+[Trait("Category", "Unit")]
 public class TextPlainParserTests
 {
     private static readonly TextPlainParser Parser = new();

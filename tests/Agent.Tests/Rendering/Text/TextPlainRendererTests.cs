@@ -8,6 +8,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Strict text/plain emission (digest §4.2 "Emit", §4.3, §4.4).</summary>
+[Trait("Category", "Unit")]
 public class TextPlainRendererTests
 {
     private static readonly TextPlainRenderer Renderer = new();

@@ -8,6 +8,7 @@ namespace OcciAgent.Tests.Vms.Systemd;
 
 /// <summary>How the launcher is configured and chosen, on any host: an unreachable bus is a
 /// real failed connection (a socket path that does not exist), not a fake.</summary>
+[Trait("Category", "Integration")]
 public sealed class LauncherChoiceTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("occi-launcher-").FullName;
