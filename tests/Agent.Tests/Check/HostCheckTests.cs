@@ -2,7 +2,7 @@ using System.Diagnostics;
 using OcciAgent.Check;
 using OcciAgent.Config;
 using OcciAgent.Store;
-using OcciAgent.Tests.Service;
+using OcciAgent.Tests.Daemon;
 
 namespace OcciAgent.Tests.Check;
 

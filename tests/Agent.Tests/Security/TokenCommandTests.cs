@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using OcciAgent.Tests.Service;
+using OcciAgent.Tests.Daemon;
 
 namespace OcciAgent.Tests.Security;
 

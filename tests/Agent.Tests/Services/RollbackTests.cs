@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using Microsoft.Extensions.Logging.Abstractions;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
@@ -15,8 +16,9 @@ namespace OcciAgent.Tests.Services;
 [Trait("Category", "Integration")]
 public sealed class RollbackTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-rollback-").FullName;
-    public void Dispose() => Directory.Delete(_dir, true);
+    private readonly TempDir _temp = new("occi-rollback-");
+    private string _dir => _temp.Path;
+    public void Dispose() => _temp.Dispose();
 
     private sealed class FailingStore(IEntityStore inner) : IEntityStore
     {

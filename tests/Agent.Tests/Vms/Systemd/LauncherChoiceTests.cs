@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using System.Net;
 using OcciAgent.Config;
 using OcciAgent.Hypervisor.Vm;
@@ -11,10 +12,11 @@ namespace OcciAgent.Tests.Vms.Systemd;
 [Trait("Category", "Integration")]
 public sealed class LauncherChoiceTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-launcher-").FullName;
+    private readonly TempDir _temp = new("occi-launcher-");
+    private string _dir => _temp.Path;
     private string NoBus => "unix:path=" + Path.Combine(_dir, "no-bus-here");
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _temp.Dispose();
 
     private static Func<string, string?> Env(params (string, string)[] vars) => n => vars.FirstOrDefault(v => v.Item1 == n).Item2;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OcciAgent.Systemd;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>Which console format applies where (the real output is checked in
 /// <see cref="AgentBinaryNotifyTests"/>).</summary>

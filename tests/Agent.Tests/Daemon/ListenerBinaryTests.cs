@@ -1,10 +1,11 @@
+using OcciAgent.Tests.Kit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The built agent's listeners, as a user starts it: several at once, https with the
 /// generated or a configured certificate (checked with curl, by CA file and by public key pin),
@@ -15,10 +16,11 @@ namespace OcciAgent.Tests.Service;
 public sealed class ListenerBinaryTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-listen-").FullName;
+    private readonly TempDir _temp = new("occi-listen-");
+    private string _dir => _temp.Path;
     private static readonly Dictionary<string, string?> NoEnv = [];
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task A_busy_port_exits_1_with_one_line_and_no_stack_trace()

@@ -5,7 +5,7 @@ using OcciAgent.Store;
 using OcciAgent.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The watchdog's gating: pings follow the health probe. The probe is swapped for a
 /// controllable one here (the real probe is tested below against a real agent, and the whole

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OcciAgent.Systemd;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The notifier against real unix datagram sockets.</summary>
 [Trait("Category", "Integration")]

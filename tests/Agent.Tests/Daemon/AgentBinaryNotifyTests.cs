@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The built agent as systemd runs it: NOTIFY_SOCKET and WATCHDOG_USEC set, stdout a
 /// pipe. It must say READY=1 once it serves, ping the watchdog while healthy, say STOPPING=1 on
