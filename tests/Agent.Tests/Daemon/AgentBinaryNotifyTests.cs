@@ -9,7 +9,7 @@ namespace OcciAgent.Tests.Daemon;
 public partial class AgentBinaryNotifyTests
 {
     [Fact]
-    public async Task Ready_watchdog_stopping_and_journal_lines()
+    public async Task Ready_WatchdogStoppingAndJournalLines()
     {
         using var socket = new NotifySocket();
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>
@@ -52,7 +52,7 @@ public partial class AgentBinaryNotifyTests
     }
 
     [Fact]
-    public async Task Without_notify_socket_it_just_serves()
+    public async Task Without_NotifySocketItJustServes()
     {
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>(), "--listen", "http://127.0.0.1:0");
         var end = DateTime.UtcNow.AddSeconds(60);

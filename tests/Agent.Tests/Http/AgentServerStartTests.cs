@@ -9,7 +9,7 @@ namespace OcciAgent.Tests.Http;
 public sealed class AgentServerStartTests
 {
     [Fact]
-    public async Task An_agent_that_cannot_start_reports_the_real_cause_and_leaves_nothing()
+    public async Task An_AgentThatCannotStartReportsTheRealCauseAndLeavesNothing()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();

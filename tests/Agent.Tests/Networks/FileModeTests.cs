@@ -18,7 +18,7 @@ public sealed class FileModeTests : NetnsTestBase
         | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     [Fact]
-    public async Task Nothing_the_agent_writes_is_readable_by_group_or_others()
+    public async Task Nothing_TheAgentWritesIsReadableByGroupOrOthers()
     {
         var storage = await CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");
         var data = Convert.ToBase64String("secret user data"u8.ToArray());

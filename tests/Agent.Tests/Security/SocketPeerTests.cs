@@ -46,7 +46,7 @@ public sealed class SocketPeerTests : AgentTestBase, IDisposable
     }
 
     [Fact]
-    public async Task Root_is_admin_without_a_token()
+    public async Task Root_IsAdminWithoutAToken()
     {
         using var c = AgentServer.UnixSocketClient(SocketPath, "http://localhost", TimeSpan.FromSeconds(30));
         Assert.Null(c.DefaultRequestHeaders.Authorization);
@@ -62,7 +62,7 @@ public sealed class SocketPeerTests : AgentTestBase, IDisposable
     }
 
     [Fact]
-    public void A_member_of_the_group_is_admin_and_another_user_is_refused()
+    public void A_MemberOfTheGroupIsAdminAndAnotherUserIsRefused()
     {
         var g = _gid.ToString();
         Assert.Equal("200", CurlAs(Member, Member, g, "http://localhost/-/"));

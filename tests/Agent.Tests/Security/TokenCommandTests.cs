@@ -37,7 +37,7 @@ public sealed partial class TokenCommandTests
     }
 
     [Fact]
-    public async Task Create_list_revoke_while_the_agent_runs()
+    public async Task Create_ListRevokeWhileTheAgentRuns()
     {
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>(), "--listen", "http://127.0.0.1:0");
         var url = await UrlOf(agent);
@@ -94,7 +94,7 @@ public sealed partial class TokenCommandTests
     }
 
     [Fact]
-    public async Task Auth_none_warns_at_start_and_serves_anonymously()
+    public async Task Auth_NoneWarnsAtStartAndServesAnonymously()
     {
         var config = Path.Combine(Path.GetTempPath(), "occi-auth-none-" + Guid.NewGuid().ToString("N")[..8] + ".json");
         await File.WriteAllTextAsync(config, """{ "auth": "none" }""");

@@ -13,7 +13,7 @@ public sealed class ComputeBackendTests : IDisposable
     public void Dispose() => _kit.Dispose();
 
     [Fact]
-    public async Task Create_stores_an_inactive_compute_and_boots_nothing()
+    public async Task Create_StoresAnInactiveComputeAndBootsNothing()
     {
         var c = await _kit.CreateAsync("compute", "X-OCCI-Attribute: occi.compute.cores=2");
 
@@ -22,7 +22,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_boots_the_vm_with_the_entity_resources_and_stores_active()
+    public async Task Start_BootsTheVmWithTheEntityResourcesAndStoresActive()
     {
         var c = await _kit.CreateAsync("compute", "X-OCCI-Attribute: occi.compute.cores=2", "X-OCCI-Attribute: occi.compute.memory=0.5");
 
@@ -37,7 +37,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_of_an_active_compute_is_refused_by_the_state_machine()
+    public async Task Start_OfAnActiveComputeIsRefusedByTheStateMachine()
     {
         var c = await _kit.CreateAsync("compute");
         await _kit.ActAsync(c, "start");
@@ -49,7 +49,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Suspend_then_stop_moves_through_suspended_to_inactive()
+    public async Task Suspend_ThenStopMovesThroughSuspendedToInactive()
     {
         var c = await _kit.CreateAsync("compute");
         await _kit.ActAsync(c, "start");
@@ -60,7 +60,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Graceful_stop_of_a_guest_ignoring_acpi_says_it_was_powered_off()
+    public async Task Graceful_StopOfAGuestIgnoringAcpiSaysItWasPoweredOff()
     {
         var c = await _kit.CreateAsync("compute");
         await _kit.ActAsync(c, "start");
@@ -73,7 +73,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_start_leaves_the_stored_compute_inactive()
+    public async Task A_FailingStartLeavesTheStoredComputeInactive()
     {
         var c = await _kit.CreateAsync("compute");
         _kit.Computes.Vm(c.Id).FailNext = new VmException(VmErrorKind.Failed, "qemu: could not open disk");
@@ -85,7 +85,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Actions_answer_503_where_qemu_is_unusable()
+    public async Task Actions_Answer503WhereQemuIsUnusable()
     {
         var c = await _kit.CreateAsync("compute");
         _kit.Computes.QemuProblem = "qemu-system-x86 is not installed";
@@ -98,7 +98,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Cores_of_an_active_compute_cannot_change_but_of_an_inactive_one_can()
+    public async Task Cores_OfAnActiveComputeCannotChangeButOfAnInactiveOneCan()
     {
         var c = await _kit.CreateAsync("compute", "X-OCCI-Attribute: occi.compute.cores=1");
         await _kit.ActAsync(c, "start");
@@ -115,7 +115,7 @@ public sealed class ComputeBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Delete_powers_the_vm_off_and_forgets_it()
+    public async Task Delete_PowersTheVmOffAndForgetsIt()
     {
         var c = await _kit.CreateAsync("compute");
         await _kit.ActAsync(c, "start");

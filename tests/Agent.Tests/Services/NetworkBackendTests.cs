@@ -15,7 +15,7 @@ public sealed class NetworkBackendTests : IDisposable
     private const string NetworkLink = $"rel=\"{ServiceKit.Infra}network\"";
 
     [Fact]
-    public async Task Create_makes_an_up_bridge_and_stores_active()
+    public async Task Create_MakesAnUpBridgeAndStoresActive()
     {
         var n = await _kit.CreateAsync("network");
 
@@ -24,7 +24,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_bridge_stores_nothing_and_leaves_no_bridge()
+    public async Task A_FailingBridgeStoresNothingAndLeavesNoBridge()
     {
         _kit.Networks.FailNextApply = new Net.NetException(Net.NetErrorKind.Failed, "ip: RTNETLINK answers: Operation not permitted");
 
@@ -35,7 +35,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Down_and_up_set_the_bridge_state_and_the_entity_follows()
+    public async Task Down_AndUpSetTheBridgeStateAndTheEntityFollows()
     {
         var n = await _kit.CreateAsync("network");
 
@@ -46,7 +46,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bridge_removed_behind_the_agent_shows_as_error()
+    public async Task A_BridgeRemovedBehindTheAgentShowsAsError()
     {
         var n = await _kit.CreateAsync("network");
         _kit.Networks.Links.Remove(LinkNames.Bridge(n.Id));
@@ -58,7 +58,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task The_nat_mixin_puts_the_network_in_nat_and_delete_takes_it_out()
+    public async Task The_NatMixinPutsTheNetworkInNatAndDeleteTakesItOut()
     {
         var n = await _kit.CreateAsync("network",
             $"Category: ipnetwork; scheme=\"{ServiceKit.Infra.TrimEnd('#')}/network#\"; class=\"mixin\"",
@@ -74,7 +74,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task An_interface_of_an_inactive_compute_is_a_tap_and_no_hotplug()
+    public async Task An_InterfaceOfAnInactiveComputeIsATapAndNoHotplug()
     {
         var n = await _kit.CreateAsync("network");
         var c = await _kit.CreateAsync("compute", $"Link: <{_kit.PathOf(n)}>; {NetworkLink}");
@@ -86,7 +86,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task An_interface_added_to_a_running_compute_is_hotplugged_and_unplugged_on_delete()
+    public async Task An_InterfaceAddedToARunningComputeIsHotpluggedAndUnpluggedOnDelete()
     {
         var n = await _kit.CreateAsync("network");
         var c = await _kit.CreateAsync("compute");
@@ -104,7 +104,7 @@ public sealed class NetworkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_hotplug_removes_the_tap_and_stores_no_interface()
+    public async Task A_FailingHotplugRemovesTheTapAndStoresNoInterface()
     {
         var n = await _kit.CreateAsync("network");
         var c = await _kit.CreateAsync("compute");

@@ -31,7 +31,7 @@ public sealed class ReconcileOrderTests
     }
 
     [Fact]
-    public async Task Backends_reconcile_networks_interfaces_storage_computes_links_whatever_the_registration_order()
+    public async Task Backends_ReconcileNetworksInterfacesStorageComputesLinksWhateverTheRegistrationOrder()
     {
         var log = new List<string>();
         var registered = new[]

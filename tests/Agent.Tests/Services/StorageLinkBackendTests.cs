@@ -26,7 +26,7 @@ public sealed class StorageLinkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_link_to_a_running_compute_is_hotplugged_and_unplugged_on_delete()
+    public async Task A_LinkToARunningComputeIsHotpluggedAndUnpluggedOnDelete()
     {
         var c = await _kit.CreateAsync("compute");
         var s = await StorageAsync();
@@ -44,7 +44,7 @@ public sealed class StorageLinkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_link_to_a_stopped_compute_waits_for_the_next_boot()
+    public async Task A_LinkToAStoppedComputeWaitsForTheNextBoot()
     {
         var c = await _kit.CreateAsync("compute");
         var s = await StorageAsync();
@@ -56,7 +56,7 @@ public sealed class StorageLinkBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task A_hibernated_compute_refuses_a_new_disk_and_nothing_is_stored()
+    public async Task A_HibernatedComputeRefusesANewDiskAndNothingIsStored()
     {
         var c = await _kit.CreateAsync("compute");
         var s = await StorageAsync();

@@ -22,7 +22,7 @@ public sealed class VmStatusRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_vm_that_fails_by_itself_is_stored_as_error_with_its_reason()
+    public async Task A_VmThatFailsByItselfIsStoredAsErrorWithItsReason()
     {
         var c = await _kit.CreateAsync("compute");
         await _kit.ActAsync(c, "start");
@@ -46,7 +46,7 @@ public sealed class VmStatusRecorderTests : IDisposable
     }
 
     [Fact]
-    public async Task A_change_of_a_deleted_compute_stores_nothing()
+    public async Task A_ChangeOfADeletedComputeStoresNothing()
     {
         var c = await _kit.CreateAsync("compute");
         var vm = _kit.Computes.Vm(c.Id);

@@ -39,7 +39,7 @@ public sealed class ImageWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_dropped_in_image_is_published_and_a_removed_one_withdrawn()
+    public async Task A_DroppedInImageIsPublishedAndARemovedOneWithdrawn()
     {
         Assert.False(Published("debian12"));
 
@@ -51,7 +51,7 @@ public sealed class ImageWatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task A_sidecar_rewritten_in_place_is_read_again()
+    public async Task A_SidecarRewrittenInPlaceIsReadAgain()
     {
         File.WriteAllText(_dir.File("web.qcow2"), "");
         File.WriteAllText(_dir.File("web.json"), """{"title": "first"}""");

@@ -10,7 +10,7 @@ public sealed class TestKindTests
     private static readonly string[] Kinds = ["Unit", "Integration", "Vm", "Systemd"];
 
     [Fact]
-    public void Every_test_class_has_exactly_one_known_category()
+    public void Every_TestClassHasExactlyOneKnownCategory()
     {
         var wrong = new List<string>();
         foreach (var type in typeof(TestKindTests).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false }))

@@ -21,7 +21,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_hot_captures_a_running_vm_as_a_new_os_tpl()
+    public async Task Save_HotCapturesARunningVmAsANewOsTpl()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -41,7 +41,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_deferred_captures_at_the_next_stop()
+    public async Task Save_DeferredCapturesAtTheNextStop()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -58,7 +58,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_of_an_inactive_compute_copies_its_disk_at_once()
+    public async Task Save_OfAnInactiveComputeCopiesItsDiskAtOnce()
     {
         var path = await CreateGuestAsync();
         var json = await Agent.SendAsync(HttpMethod.Post, path + "?action=save", Lines(
@@ -71,7 +71,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_without_a_root_disk_is_a_conflict()
+    public async Task Save_WithoutARootDiskIsAConflict()
     {
         var path = await CreateAsync("/compute/", ComputeKind, "X-OCCI-Attribute: occi.compute.memory=0.125");
         var r = await ActAsync(path, "save", "hot");

@@ -21,7 +21,7 @@ public sealed class LauncherChoiceTests : IDisposable
     private static Func<string, string?> Env(params (string, string)[] vars) => n => vars.FirstOrDefault(v => v.Item1 == n).Item2;
 
     [Fact]
-    public void Launcher_settings_come_from_file_then_environment()
+    public void Launcher_SettingsComeFromFileThenEnvironment()
     {
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "vmLauncher": "daemon", "systemdBus": "unix:path=/x", "vmSlice": "edge-vms.slice" }""");
@@ -35,14 +35,14 @@ public sealed class LauncherChoiceTests : IDisposable
 
     [Theory]
     [InlineData("OCCI_AGENT_VM_LAUNCHER", "libvirt", "vmLauncher 'libvirt' must be auto, systemd or daemon")]
-    public void A_bad_launcher_is_refused_by_name(string variable, string value, string message)
+    public void A_BadLauncherIsRefusedByName(string variable, string value, string message)
     {
         var e = Assert.Throws<ConfigException>(() => CommandLine.Parse([], Env((variable, value))));
         Assert.Equal(message, e.Message);
     }
 
     [Fact]
-    public void A_bad_slice_is_refused_by_name()
+    public void A_BadSliceIsRefusedByName()
     {
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "vmSlice": "vms" }""");
@@ -51,7 +51,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Auto_falls_back_to_the_daemon_launcher_and_says_why_when_systemd_does_not_answer()
+    public async Task Auto_FallsBackToTheDaemonLauncherAndSaysWhyWhenSystemdDoesNotAnswer()
     {
         var c = await LauncherSelection.ChooseAsync(new AgentOptions { SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.IsType<DaemonLauncher>(c.Launcher);
@@ -60,7 +60,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Daemon_is_used_when_forced()
+    public async Task Daemon_IsUsedWhenForced()
     {
         var c = await LauncherSelection.ChooseAsync(new AgentOptions { VmLauncher = "daemon", SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.IsType<DaemonLauncher>(c.Launcher);
@@ -68,7 +68,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Forced_systemd_that_does_not_answer_refuses_vm_starts_with_the_reason()
+    public async Task Forced_SystemdThatDoesNotAnswerRefusesVmStartsWithTheReason()
     {
         await using var agent = await AgentServer.StartAsync(beforeStart: s =>
         {
