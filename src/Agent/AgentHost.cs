@@ -74,13 +74,16 @@ public static class AgentHost
         services.AddSingleton<IVolumeDriver>(sp => new Qcow2VolumeDriver(sp.GetRequiredService<QemuImg>()));
         services.AddSingleton(sp => new StorageBackend(sp.GetRequiredService<IVolumeDriver>(), options.VolumesDir));
         services.AddSingleton(sp => new ImageLibrary(options.ImagesDir, catalog, sp.GetRequiredService<ILogger<ImageLibrary>>()));
-        // Networks first: their backends must reconcile before computes (see AddNetworking).
+        services.AddSingleton<ImageWatcher>();
         services.AddNetworking(options);
+        services.AddSingleton<VmStatusChanges>();
         services.AddSingleton<ComputeHost>();
+        services.AddSingleton<IComputeHost>(sp => sp.GetRequiredService<ComputeHost>());
         services.AddSingleton<ComputeSpecBuilder>();
         services.AddSingleton<ImageCapture>();
         services.AddSingleton<ComputeKindBackend>();
-        // Host effects per kind (IKindBackend).
+        services.AddHostedService<VmStatusRecorder>();
+        // Host effects per kind (IKindBackend); they reconcile in EntityService.ReconcileOrder.
         services.AddSingleton<IKindBackend, StorageKindBackend>();
         services.AddSingleton<IKindBackend>(sp => sp.GetRequiredService<ComputeKindBackend>());
         services.AddSingleton<IKindBackend, StorageLinkBackend>();
@@ -110,27 +113,29 @@ public static class AgentHost
             options.Auth == "tokens" ? app.Services.GetRequiredService<TokenRegistry>() : null,
             options.SocketGroup, app.Services.GetRequiredService<ILogger<AccessGate>>());
         app.Use((ctx, next) => gate.InvokeAsync(ctx, () => next(ctx)));
-        var images = app.Services.GetRequiredService<ImageLibrary>();
         var handler = app.Services.GetRequiredService<OcciHandler>();
         var extensions = app.Services.GetRequiredService<HostEndpoints>();
         app.Run(async ctx =>
         {
             if (await extensions.TryHandleAsync(ctx)) return;
-            images.Refresh();
             await handler.HandleAsync(ctx);
         });
         return app;
     }
 
-    /// <summary>Start-up work before serving: templates, user mixins, reconcile with the disk.</summary>
+    /// <summary>Start-up work before serving, in this order: watch and scan images/ (os_tpl
+    /// mixins that stored entities name), probe QEMU and pick the launcher (reattaching VMs needs
+    /// it), start the DHCP bus (networks reconcile their DHCP servers), load user mixins, then
+    /// reconcile the store with the host (backends in <see cref="EntityService.ReconcileOrder"/>,
+    /// then interrupted changes). VM status changes reported meanwhile wait in
+    /// <see cref="VmStatusChanges"/> until <see cref="VmStatusRecorder"/> starts with the host.</summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
     {
+        app.Services.GetRequiredService<ImageWatcher>().Start();
         app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
         await app.Services.GetRequiredService<ComputeHost>().ProbeAsync(ct);
         await app.Services.GetRequiredService<NetworkHost>().StartDhcpAsync(ct);
         var service = app.Services.GetRequiredService<EntityService>();
-        // VM status changes (QMP events) are stored under the same lock as requests.
-        app.Services.GetRequiredService<ComputeKindBackend>().Persist = service.ApplyHostChangeAsync;
         service.LoadUserMixins();
         await service.ReconcileAsync(ct);
     }

@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(301, LogLevel.Warning, "storage {Id}: undo after failure: {Error}")]
     public static partial void UndoFailed(ILogger log, string id, string error);
 
+    [LoggerMessage(105, LogLevel.Warning, "os_tpl images: cannot watch {Dir} ({Error}); images added from now on show up at the next start")]
+    public static partial void ImageWatchFailed(ILogger log, string dir, string error);
+
     [LoggerMessage(103, LogLevel.Information, "QEMU {Path} version {Version}; accelerator {Accelerator}: {Reason}; launcher {Launcher}")]
     public static partial void QemuFound(ILogger log, string path, string version, string accelerator, string reason, string launcher);
 

@@ -17,7 +17,7 @@ namespace OcciAgent.Networks;
 /// links, DHCP and NAT, driven from what the store says. Every method converges the host to the
 /// entity (idempotent), so creation, updates and start-up reconcile share one path.</summary>
 public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, AgentOptions options, IEntityStore store,
-    OcciCatalog catalog, ILogger<NetworkHost> log)
+    OcciCatalog catalog, ILogger<NetworkHost> log) : INetworkHost
 {
     public const string NetworkKind = "network", InterfaceKind = "networkinterface";
     public const string IfAddress = "occi.networkinterface.address", IfAllocation = "occi.networkinterface.allocation";
@@ -131,6 +131,12 @@ public sealed class NetworkHost(IpLink links, NftNat nat, IDhcpServer dhcp, Agen
         await links.EnsureTapAsync(LinkNames.Tap(link.Id), LinkNames.Alias(InterfaceKind, link.Id), Plan(NetworkOf(link)).Bridge, ct);
 
     public Task RemoveTapAsync(Entity link, CancellationToken ct) => links.DeleteAsync(LinkNames.Tap(link.Id), ct);
+
+    public async Task<bool?> LinkStateAsync(string name, CancellationToken ct) => (await links.FindAsync(name, ct))?.AdminUp;
+
+    public Task SetUpAsync(string name, bool up, CancellationToken ct) => links.SetUpAsync(name, up, ct);
+
+    public Task RemoveDhcpLeftoversAsync(IReadOnlySet<string> keep, CancellationToken ct) => dhcp.RemoveLeftoversAsync(keep, ct);
 
     /// <summary>The MAC that currently holds a DHCP lease of <paramref name="ip"/> on the network,
     /// other than <paramref name="mac"/>; null when none does.</summary>

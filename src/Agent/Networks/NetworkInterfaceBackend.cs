@@ -16,7 +16,7 @@ namespace OcciAgent.Networks;
 /// <see cref="ComputeSpecBuilder"/>), hot-plugged into a running VM, unplugged and deleted with
 /// the link. ipnetworkinterface (GFD.224 §3.4.1) shows the address the guest leased, or the
 /// static one, which becomes a DHCP reservation for the MAC.</summary>
-public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, IEntityStore store) : IKindBackend
+public sealed class NetworkInterfaceBackend(INetworkHost net, IComputeHost host, IEntityStore store) : IKindBackend
 {
     private const string State = "occi.networkinterface.state", Message = "occi.networkinterface.state.message";
     private const string MacAttr = "occi.networkinterface.mac";
@@ -25,13 +25,7 @@ public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, I
 
     private static string ComputeId(Entity link) => Entity.IdIn(link.Source!);
 
-    private VirtualMachine? LiveVm(Entity link, string what)
-    {
-        var status = host.StatusOf(ComputeId(link));
-        if (status.Hibernated)
-            throw AgentException.Conflict($"compute {ComputeId(link)} is hibernated; start it before {what} (its saved state expects the devices it had)");
-        return status.Phase is VmPhase.Running or VmPhase.Paused ? host.Vm(ComputeId(link)) : null;
-    }
+    private IComputeVm? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "devices");
 
     public async Task<Entity> CreateAsync(Entity link, IReadOnlyList<Mixin> mixins, CancellationToken ct)
     {
@@ -87,7 +81,7 @@ public sealed class NetworkInterfaceBackend(NetworkHost net, ComputeHost host, I
     public async Task<Entity> ObserveAsync(Entity link, CancellationToken ct)
     {
         var tap = LinkNames.Tap(link.Id);
-        if (await net.Links.FindAsync(tap, ct) is null)
+        if (await net.LinkStateAsync(tap, ct) is null)
             return link.With(State, OcciValue.Str("error")).With(Message, OcciValue.Str($"tap {tap} is missing on the host; an agent restart recreates it"));
         var live = host.StatusOf(ComputeId(link)).Phase is VmPhase.Running or VmPhase.Paused;
         link = link.With(State, OcciValue.Str(live ? "active" : "inactive"));

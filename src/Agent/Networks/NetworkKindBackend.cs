@@ -10,7 +10,7 @@ namespace OcciAgent.Networks;
 /// entity, <c>up</c>/<c>down</c> set its link state, <c>occi.network.state</c> reports what the
 /// kernel says. ipnetwork gives it an address and, with allocation=dynamic, a DHCP server; a
 /// VLAN id puts an 802.1q link of the configured uplink on it; the nat mixin masquerades it.</summary>
-public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
+public sealed class NetworkKindBackend(INetworkHost net) : IKindBackend
 {
     private const string State = "occi.network.state", Message = "occi.network.state.message";
 
@@ -70,21 +70,21 @@ public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
             _ => throw new AgentException(AgentError.NotImplemented, $"network action {action.Term} is not implemented"),
         };
         var plan = net.Plan(e);
-        if (await net.Links.FindAsync(plan.Bridge, ct) is null)
+        if (await net.LinkStateAsync(plan.Bridge, ct) is null)
             await net.ApplyAsync(plan, up, ct); // recreate a bridge someone removed
         else
-            await net.Links.SetUpAsync(plan.Bridge, up, ct);
+            await net.SetUpAsync(plan.Bridge, up, ct);
         return (await ObserveAsync(e, ct)).With(Message, null);
     }
 
     public async Task<Entity> ObserveAsync(Entity e, CancellationToken ct)
     {
         var bridge = LinkNames.Bridge(e.Id);
-        var link = await net.Links.FindAsync(bridge, ct);
-        if (link is null)
+        var adminUp = await net.LinkStateAsync(bridge, ct);
+        if (adminUp is null)
             return e.With(State, OcciValue.Str("error"))
                 .With(Message, OcciValue.Str($"bridge {bridge} is missing on the host; 'up' or an agent restart recreates it"));
-        return e.With(State, OcciValue.Str(link.AdminUp ? "active" : "inactive"));
+        return e.With(State, OcciValue.Str(adminUp.Value ? "active" : "inactive"));
     }
 
     /// <summary>At start: recreate what stored networks need, remove bridges,
@@ -110,7 +110,7 @@ public sealed class NetworkKindBackend(NetworkHost net) : IKindBackend
             }
             if (!after.Attributes.SequenceEqual(e.Attributes)) changed.Add(after);
         }
-        await net.Dhcp.RemoveLeftoversAsync(dynamicKeys, ct);
+        await net.RemoveDhcpLeftoversAsync(dynamicKeys, ct);
         await net.RestoreNatAsync(ct);
         return changed;
     }

@@ -19,8 +19,8 @@ public static class NetworkServices
         services.AddSingleton(new NftNat(new HostTool(options.Nft, "nftables")));
         services.AddSingleton<IDhcpServer>(sp => CreateDhcp(options, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<NetworkHost>();
-        // Networks before interfaces before computes: reconcile recreates bridges, then taps,
-        // then reattaches VMs (backends reconcile in registration order).
+        services.AddSingleton<INetworkHost>(sp => sp.GetRequiredService<NetworkHost>());
+        // The order of the start-up reconcile is EntityService.ReconcileOrder, not this one.
         services.AddSingleton<IKindBackend, NetworkKindBackend>();
         services.AddSingleton<IKindBackend, NetworkInterfaceBackend>();
         return services;

@@ -125,13 +125,27 @@ public sealed partial class EntityService(
             return Task.FromResult<Entity?>(updated);
         }, CancellationToken.None);
 
-    /// <summary>At start, each backend compares the stored entities of its kind with the host,
-    /// the differences are stored and what no entity names is
-    /// removed; then the changes a crash interrupted are finished or undone.</summary>
+    /// <summary>The order in which backends reconcile at start, each after what it stands on:
+    /// networks recreate their bridges, interfaces then put their taps on them, volumes are checked
+    /// before the VMs that open them, VMs are reattached (QEMU opens taps and volumes by name), and
+    /// storage links, which only describe the disks of those VMs, come last. Backends of other
+    /// kinds follow in the order given.</summary>
+    public static readonly Kind[] ReconcileOrder =
+    [
+        InfrastructureKinds.Network, InfrastructureKinds.NetworkInterface, InfrastructureKinds.Storage,
+        InfrastructureKinds.Compute, InfrastructureKinds.StorageLink,
+    ];
+
+    internal IEnumerable<IKindBackend> BackendsInReconcileOrder() =>
+        _backends.OrderBy(b => Array.IndexOf(ReconcileOrder, b.Kind) is var i and >= 0 ? i : int.MaxValue);
+
+    /// <summary>At start, each backend (in <see cref="ReconcileOrder"/>) compares the stored
+    /// entities of its kind with the host, the differences are stored and what no entity names is removed; then the changes a crash interrupted are
+    /// finished or undone.</summary>
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var all = store.All();
-        foreach (var backend in _backends)
+        foreach (var backend in BackendsInReconcileOrder())
         {
             var mine = all.Where(e => catalog.Current.FindKind(e.KindId)?.IsA(backend.Kind) == true).ToList();
             var changed = await backend.ReconcileAsync(mine, ct);

@@ -7,14 +7,17 @@ namespace OcciAgent.Storage;
 
 /// <summary>Publishes one os_tpl mixin per <c>images/NAME.qcow2</c> (GFD.224 §3.5.1),
 /// with the optional sidecar <c>NAME.json</c> (title; kernel, initrd, cmdline for direct kernel
-/// boot, relative to images/). Rescans when the directory changes, so a dropped-in image shows
-/// up without a restart.</summary>
+/// boot, relative to images/). <see cref="ImageWatcher"/> rescans when the directory changes, so
+/// a dropped-in image shows up without a restart.</summary>
 public sealed class ImageLibrary(string imagesDir, OcciCatalog catalog, ILogger<ImageLibrary> log)
 {
     private readonly object _gate = new();
     private DateTime _seen = DateTime.MinValue;
 
     public string ImagesDir { get; } = Path.GetFullPath(imagesDir);
+
+    /// <summary>How many times the directory was scanned (start, changes, saves).</summary>
+    public int Scans { get; private set; }
 
     public void Refresh(bool force = false)
     {
@@ -24,6 +27,7 @@ public sealed class ImageLibrary(string imagesDir, OcciCatalog catalog, ILogger<
         {
             if (!force && stamp == _seen) return;
             _seen = stamp;
+            Scans++;
             var mixins = dir.Exists ? Scan(dir).ToList() : [];
             catalog.SetOsTemplates(mixins);
             Log.ImagesLoaded(log, mixins.Count, ImagesDir);

@@ -15,7 +15,7 @@ namespace OcciAgent.Storage;
 /// smaller is refused, DELETE removes the file; size and state are read from the real volume.
 /// The 1.1 actions resize/snapshot/backup map onto qemu-img (GFD.224 §3.3; docs/conformance.md), or onto QMP when a
 /// running VM has the volume open (qemu-img cannot write an image in use).</summary>
-public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, ComputeHost computes, ComputeSpecBuilder disks,
+public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore store, IComputeHost computes, ComputeSpecBuilder disks,
     ILogger<StorageKindBackend> log) : IKindBackend
 {
     private const string Size = "occi.storage.size", State = "occi.storage.state", Message = "occi.storage.state.message";
@@ -159,7 +159,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
     /// <summary>The running VM that has the volume open, and as which disk. Such a volume is
     /// locked by QEMU, so changes go through QMP. A hibernated VM's disks must stay as its saved
     /// state expects them (409).</summary>
-    private (VirtualMachine Vm, VmDisk Disk)? InUse(Entity e, string what)
+    private (IComputeVm Vm, VmDisk Disk)? InUse(Entity e, string what)
     {
         foreach (var link in store.LinksTo(InfrastructureKinds.Storage.Location + e.Id))
         {

@@ -8,9 +8,9 @@ using OcciAgent.Hypervisor.Vm;
 namespace OcciAgent.Vms;
 
 /// <summary>The VMs of this host: what QEMU offers here (probed once at start), the launcher,
-/// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are reported
-/// through <see cref="Changed"/> (compute id) so the store follows QMP events.</summary>
-public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) : IAsyncDisposable
+/// and one <see cref="VirtualMachine"/> per compute id. Status changes of any VM are queued on
+/// <see cref="VmStatusChanges"/> (compute id) so the store follows QMP events.</summary>
+public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, ILogger<ComputeHost> log) : IComputeHost, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, VirtualMachine> _vms = new(StringComparer.Ordinal);
 
@@ -22,11 +22,8 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     /// <summary>Why this launcher (or why none): logged at start and shown at GET /host.</summary>
     public string? LauncherReason => _launcher?.Reason;
     public string VmsDir { get; } = Path.GetFullPath(options.VmsDir);
-    public VmOptions VmOptions { get; } = options.Vms.ToVmOptions();
+    public VmOptions VmOptions { get; } = new() { ConsoleLogBytes = options.ConsoleLogBytes };
     public TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
-
-    /// <summary>Raised with the compute id whenever its VM's status changes.</summary>
-    public event Action<string>? Changed;
 
     /// <summary>Finds QEMU and picks the accelerator; logs the choice.</summary>
     public async Task ProbeAsync(CancellationToken ct)
@@ -68,10 +65,12 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
         vm.StatusChanged += (v, s) =>
         {
             Log.VmStatus(log, v.Id, s.Phase.ToString().ToLowerInvariant(), s.Message ?? "");
-            Changed?.Invoke(v.Id);
+            changes.Report(v.Id);
         };
         return vm;
     });
+
+    IComputeVm IComputeHost.Vm(string computeId) => new QemuComputeVm(Vm(computeId));
 
     public VmStatus StatusOf(string computeId) => Vm(computeId).Status;
 
@@ -82,7 +81,7 @@ public sealed class ComputeHost(AgentOptions options, ILogger<ComputeHost> log) 
     /// <summary>Agent shutdown: let go of every VM; they keep running.</summary>
     public async ValueTask DisposeAsync()
     {
-        Changed = null;
+        changes.Complete();
         foreach (var vm in _vms.Values)
         {
             try { await vm.DetachAsync(); }

@@ -1,6 +1,5 @@
 using OcciAgent.Hypervisor.Qemu;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Hypervisor.Vm;
 using OcciAgent.Hypervisor.Volumes;
@@ -14,22 +13,21 @@ namespace OcciAgent.Vms;
 /// overlay on the os_tpl image; the actions drive the VM over QMP; its state follows QMP events
 /// and is stored within moments of each event, without anyone polling. Cores and memory apply
 /// at boot: changing them while the VM exists as a process is refused (409), consistently.</summary>
-public sealed class ComputeKindBackend : IKindBackend, IDisposable
+public sealed class ComputeKindBackend : IKindBackend
 {
     private const string State = "occi.compute.state", Message = "occi.compute.state.message";
-    private readonly ComputeHost _host;
+    private readonly IComputeHost _host;
     private readonly ComputeSpecBuilder _specs;
     private readonly IVolumeDriver _volumes;
     private readonly QemuImg _qemuImg;
     private readonly ImageCapture _capture;
-    private readonly Networks.NetworkHost _networks;
+    private readonly Networks.INetworkHost _networks;
     private readonly ILogger<ComputeKindBackend> _log;
-    private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new() { SingleReader = true });
     /// <summary>Deferred saves copying a root disk right now; a start waits for its VM's copy.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _captures = new(StringComparer.Ordinal);
 
-    public ComputeKindBackend(ComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
-        ImageCapture capture, Networks.NetworkHost networks, ILogger<ComputeKindBackend> log)
+    public ComputeKindBackend(IComputeHost host, ComputeSpecBuilder specs, IVolumeDriver volumes, QemuImg qemuImg,
+        ImageCapture capture, Networks.INetworkHost networks, ILogger<ComputeKindBackend> log)
     {
         _networks = networks;
         _host = host;
@@ -38,21 +36,9 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         _qemuImg = qemuImg;
         _capture = capture;
         _log = log;
-        host.Changed += id => _changes.Writer.TryWrite(id);
-        _ = Task.Run(FollowChangesAsync);
     }
 
     public Kind Kind => InfrastructureKinds.Compute;
-
-    /// <summary>Agent shutdown: stop recording; the VMs themselves keep running.</summary>
-    public void Dispose()
-    {
-        Persist = null;
-        _changes.Writer.TryComplete();
-    }
-
-    /// <summary>Stores a VM's new status (set by the composition root to the entity service).</summary>
-    public Func<string, Func<Entity, Entity>, Task<Entity?>>? Persist { get; set; }
 
     private static string LocationOf(Entity e) => EntityService.LocationOf(InfrastructureKinds.Compute, e.Id);
 
@@ -214,7 +200,7 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
 
     /// <summary>The new os_tpl mixin is returned when it exists at once (hot, or a VM that is
     /// not running); a deferred save of a running VM only announces it.</summary>
-    private async Task<(string Note, Mixin? Created)> SaveAsync(VirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
+    private async Task<(string Note, Mixin? Created)> SaveAsync(IComputeVm vm, Entity e, string method, string? name, CancellationToken ct)
     {
         var term = _capture.PlanTerm(e, name);
         var running = vm.Status.Phase is VmPhase.Running or VmPhase.Paused;
@@ -250,34 +236,24 @@ public sealed class ComputeKindBackend : IKindBackend, IDisposable
         return e.GetString(State) == "error" ? r.With(Message, null) : r;
     }
 
-    /// <summary>Stores status changes as they come (one at a time, in order), and runs a deferred
-    /// save once its VM has stopped.</summary>
-    private async Task FollowChangesAsync()
+    /// <summary>Records a VM's current status on its compute through <paramref name="persist"/>
+    /// (called by <see cref="VmStatusRecorder"/>, one change at a time, in order), and runs a
+    /// deferred save once its VM has stopped.</summary>
+    internal async Task RecordStatusAsync(string id, Func<string, Func<Entity, Entity>, Task<Entity?>> persist)
     {
-        await foreach (var id in _changes.Reader.ReadAllAsync())
+        var status = _host.StatusOf(id);
+        var e = await persist(id, x => WithStatus(x, status));
+        var marker = _host.Vm(id).Directory.DeferredSave;
+        if (e is not null && status.Phase == VmPhase.Off && !status.Hibernated && File.Exists(marker))
         {
-            try
+            var term = (await File.ReadAllTextAsync(marker)).Trim();
+            File.Delete(marker);
+            _captures[id] = Task.Run(async () =>
             {
-                var status = _host.StatusOf(id);
-                if (Persist is not { } persist) continue;
-                var e = await persist(id, x => WithStatus(x, status));
-                var marker = _host.Vm(id).Directory.DeferredSave;
-                if (e is not null && status.Phase == VmPhase.Off && !status.Hibernated && File.Exists(marker))
-                {
-                    var term = (await File.ReadAllTextAsync(marker)).Trim();
-                    File.Delete(marker);
-                    _captures[id] = Task.Run(async () =>
-                    {
-                        try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
-                        catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
-                        finally { _captures.TryRemove(id, out _); }
-                    });
-                }
-            }
-            catch (Exception ex)
-            {
-                Log.VmBackgroundFailed(_log, id, "recording a status change", ex.Message);
-            }
+                try { await _capture.CaptureOfflineAsync(e, term, CancellationToken.None); }
+                catch (Exception ex) { Log.VmBackgroundFailed(_log, id, $"deferred save as '{term}'", ex.Message); }
+                finally { _captures.TryRemove(id, out _); }
+            });
         }
     }
 }

@@ -13,7 +13,7 @@ namespace OcciAgent.Vms;
 /// resource_tpl filled in at creation), the os_tpl root overlay as vda (direct kernel boot when
 /// the image's sidecar says so), every storagelink as a virtio disk, user data, SSH key and
 /// hostname as fw_cfg files.</summary>
-public sealed class ComputeSpecBuilder(ComputeHost host, StorageBackend volumes, IEntityStore store, OcciCatalog catalog)
+public sealed class ComputeSpecBuilder(IComputeHost host, StorageBackend volumes, IEntityStore store, OcciCatalog catalog)
 {
     public const string Cores = "occi.compute.cores", Memory = "occi.compute.memory";
     public const string UserDataFwCfg = "opt/org.ogf.occi/user_data", SshKeyFwCfg = "opt/org.ogf.occi/ssh_key",

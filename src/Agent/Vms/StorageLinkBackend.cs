@@ -9,7 +9,7 @@ namespace OcciAgent.Vms;
 /// §3.4.2): at boot when the VM is off (see <see cref="ComputeSpecBuilder"/>),
 /// hot-plugged into a running VM, unplugged on delete once the guest has let go (DEVICE_DELETED).
 /// A hibernated VM's disks cannot change: its saved state expects exactly the disks it had.</summary>
-public sealed class StorageLinkBackend(ComputeHost host, ComputeSpecBuilder specs) : IKindBackend
+public sealed class StorageLinkBackend(IComputeHost host, ComputeSpecBuilder specs) : IKindBackend
 {
     private const string State = "occi.storagelink.state";
 
@@ -17,13 +17,7 @@ public sealed class StorageLinkBackend(ComputeHost host, ComputeSpecBuilder spec
 
     private static string ComputeId(Entity link) => Entity.IdIn(link.Source!);
 
-    private VirtualMachine? LiveVm(Entity link, string what)
-    {
-        var status = host.StatusOf(ComputeId(link));
-        if (status.Hibernated)
-            throw AgentException.Conflict($"compute {ComputeId(link)} is hibernated; start it before {what} (its saved state expects the disks it had)");
-        return status.Phase is VmPhase.Running or VmPhase.Paused ? host.Vm(ComputeId(link)) : null;
-    }
+    private IComputeVm? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "disks");
 
     public async Task<Entity> CreateAsync(Entity link, IReadOnlyList<Mixin> mixins, CancellationToken ct)
     {

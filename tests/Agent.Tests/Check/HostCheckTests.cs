@@ -2,12 +2,13 @@ using System.Diagnostics;
 using OcciAgent.Check;
 using OcciAgent.Config;
 using OcciAgent.Store;
-using OcciAgent.Tests.Service;
+using OcciAgent.Tests.Daemon;
 
 namespace OcciAgent.Tests.Check;
 
 /// <summary><c>occi-agent check</c> on this real host (QEMU installed, TCG here).</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[Trait("Category", "Integration")]
 public sealed class HostCheckTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "occi-check-" + Guid.NewGuid().ToString("N")[..12]);
@@ -28,7 +29,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task This_host_can_run_vms()
+    public async Task This_HostCanRunVms()
     {
         var (exit, lines) = await CheckAsync(new AgentOptions { StateDir = _dir });
         Assert.True(exit == 0, string.Join("\n", lines));
@@ -47,7 +48,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_qemu_fails_naming_the_path()
+    public async Task A_MissingQemuFailsNamingThePath()
     {
         var (exit, lines) = await CheckAsync(new AgentOptions { StateDir = _dir, Qemu = "/nonexistent/qemu-system-x86_64" });
         Assert.Equal(1, exit);
@@ -57,7 +58,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task A_missing_qemu_img_fails()
+    public async Task A_MissingQemuImgFails()
     {
         var (exit, lines) = await CheckAsync(new AgentOptions { StateDir = _dir, QemuImg = "/nonexistent/qemu-img" });
         Assert.Equal(1, exit);
@@ -65,7 +66,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task A_state_dir_that_cannot_exist_fails()
+    public async Task A_StateDirThatCannotExistFails()
     {
         var file = Path.Combine(_dir, "plain-file");
         File.WriteAllText(file, "x");
@@ -77,7 +78,7 @@ public sealed class HostCheckTests : IDisposable
     /// <summary>An existing dir the agent's user cannot write: as root, the built binary runs
     /// as nobody (root itself may write anywhere).</summary>
     [Fact]
-    public async Task An_unwritable_state_dir_fails()
+    public async Task An_UnwritableStateDirFails()
     {
         var state = Path.Combine(_dir, "state");
         Directory.CreateDirectory(state);
@@ -109,7 +110,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public async Task A_held_lock_is_reported_and_left_alone()
+    public async Task A_HeldLockIsReportedAndLeftAlone()
     {
         using var held = StateDirLock.Acquire(_dir);
         var (exit, lines) = await CheckAsync(new AgentOptions { StateDir = _dir });
@@ -121,7 +122,7 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
-    public void Check_is_a_command()
+    public void Check_IsACommand()
     {
         var (kind, o) = CommandLine.Parse(["check", "--state-dir", "/srv/occi"], _ => null);
         Assert.Equal(CommandKind.Check, kind);

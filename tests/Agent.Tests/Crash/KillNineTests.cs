@@ -9,6 +9,7 @@ namespace OcciAgent.Tests.Crash;
 /// dir nothing acknowledged is lost, nothing is orphaned, nothing is half-done, and the agent
 /// serves. The schedule comes from one seed (printed; OCCI_CRASH_SEED replays it, OCCI_CRASH_ROUNDS
 /// sets the rounds); the kill itself lands wherever the agent happens to be at that moment.</summary>
+[Trait("Category", "Vm")]
 public sealed class KillNineTests(ITestOutputHelper output)
 {
     private const int Workers = 4;

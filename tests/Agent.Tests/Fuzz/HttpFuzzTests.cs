@@ -14,6 +14,7 @@ namespace OcciAgent.Tests.Fuzz;
 /// store's entities and user mixins, and the volume files) differs.
 /// Requests that would boot a VM or build host networks are not sent: those have their own
 /// tests; this one is about input.</summary>
+[Trait("Category", "Integration")]
 public sealed class HttpFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultRequests = 20_000;

@@ -130,7 +130,7 @@ public sealed partial class AgentServer
     /// private namespace, so nothing reaches the host even if this fails).</summary>
     private async Task DeleteNetworksAsync()
     {
-        if (_app is null) return;
+        if (_app is null || Client is null) return;
         try
         {
             await Client.DeleteAsync("/networkinterface/");

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OcciAgent.Config;
+using OcciAgent.Storage;
 using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Http;
@@ -38,9 +40,19 @@ public sealed partial class AgentServer : IAsyncDisposable
         var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         var s = new AgentServer(dir);
-        beforeStart?.Invoke(s);
-        await s.StartAgainAsync();
-        return s;
+        try
+        {
+            beforeStart?.Invoke(s);
+            await s.StartAgainAsync();
+            return s;
+        }
+        catch
+        {
+            // The agent did not start: its cause goes to the test as it is, and what was made
+            // for it (lock, state dir) goes too. Cleaning up must not replace that cause.
+            await s.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts (again) on the same state dir, like an agent restart.</summary>
@@ -88,7 +100,8 @@ public sealed partial class AgentServer : IAsyncDisposable
 
     public async Task StopAsync()
     {
-        Client.Dispose();
+        // Null when the agent failed before it served (StartAsync cleans up after that too).
+        (Client as HttpClient)?.Dispose();
         await StopProcessAsync();
         if (_app is not null)
         {
@@ -126,6 +139,11 @@ public sealed partial class AgentServer : IAsyncDisposable
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException) { }
         }
     }
+
+    /// <summary>What the image watcher does after its debounce, at once: a test that dropped an
+    /// image in images/ sees it in its next request. Nothing to do before the start (the first
+    /// scan finds it) or for an agent in its own process.</summary>
+    public void RescanImages() => _app?.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
 
     public string VmDir(string computeId) => Path.Combine(StateDir, "vms", computeId);
 

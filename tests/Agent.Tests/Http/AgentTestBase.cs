@@ -19,7 +19,11 @@ public abstract class AgentTestBase : IAsyncLifetime
 
     protected virtual void BeforeStart(AgentServer server) { }
 
-    public async Task DisposeAsync() => await Agent.DisposeAsync();
+    /// <summary>Null when the agent failed to start: the test then reports that failure.</summary>
+    public async Task DisposeAsync()
+    {
+        if (Agent is not null) await Agent.DisposeAsync();
+    }
 
     protected static string Lines(params string[] lines) => string.Join("\r\n", lines) + "\r\n";
 
@@ -49,12 +53,15 @@ public abstract class AgentTestBase : IAsyncLifetime
         return null;
     }
 
-    /// <summary>A small qcow2 image registered as an os_tpl (with a sidecar title).</summary>
+    /// <summary>A small qcow2 image registered as an os_tpl (with a sidecar title). The agent's
+    /// directory watcher would find it after its debounce; the test rescans at once instead, so
+    /// the next request sees it (the watcher itself: Storage/ImageWatcherTests).</summary>
     protected static void AddImage(AgentServer server, string name, string size = "64M", string? sidecarJson = null)
     {
         var dir = Path.Combine(server.StateDir, "images");
         Directory.CreateDirectory(dir);
         AgentServer.QemuImg("create", "-f", "qcow2", Path.Combine(dir, name + ".qcow2"), size);
         if (sidecarJson is not null) File.WriteAllText(Path.Combine(dir, name + ".json"), sidecarJson);
+        server.RescanImages();
     }
 }

@@ -4,6 +4,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Kind collections (GFD.223 §11): listing in every rendering, filtering (§7.2),
 /// pagination (§6), delete-all, collection actions.</summary>
+[Trait("Category", "Integration")]
 public sealed class CollectionTests : AgentTestBase
 {
     private async Task<List<string>> ThreeComputesAsync()

@@ -4,6 +4,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Compute entities: validation, templates and state rules. Real VMs are exercised in
 /// Vms/VmLifecycleTests.</summary>
+[Trait("Category", "Integration")]
 public sealed class ComputeTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server) => AddImage(server, "debian12");

@@ -7,6 +7,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Hostile input can neither wedge, bloat nor half-change the agent: each test is one
 /// reproducer of a defect that was found by attacking it from outside.</summary>
+[Trait("Category", "Integration")]
 public sealed class HostileInputTests : AgentTestBase
 {
     private const string StorageOffline = "Category: offline; scheme=\"http://schemas.ogf.org/occi/infrastructure/storage/action#\"; class=\"action\"";

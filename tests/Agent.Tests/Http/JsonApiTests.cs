@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>OCCI JSON (GFD.226) end to end: create, read, update, action, errors.</summary>
+[Trait("Category", "Integration")]
 public sealed class JsonApiTests : AgentTestBase
 {
     private const string Json = "application/occi+json";

@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Every limit of README "Limits", at its value (served) and one past it (a 4xx that
 /// names the limit).</summary>
+[Trait("Category", "Integration")]
 public sealed class LimitTests : AgentTestBase
 {
     private const string UserData = "Category: user_data; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute#\"; class=\"mixin\"";

@@ -5,6 +5,7 @@ namespace OcciAgent.Tests.Http;
 /// <summary>Links (GFD.185, GFD.221 §5.4.3): inline at creation, standalone, rendered on the source,
 /// removed with it (GFD.221 §5.4.2, GFD.185). Networks are real bridges, so these run the agent
 /// in a network namespace of their own.</summary>
+[Trait("Category", "Integration")]
 public sealed class LinkTests : Networks.NetnsTestBase
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Bad input never yields a 500 and never changes stored state: a
 /// corpus of malformed requests against every kind of path, in every request media type.</summary>
+[Trait("Category", "Integration")]
 public sealed class MalformedInputTests : AgentTestBase
 {
     public static TheoryData<string, string, string, string> Corpus()
@@ -86,6 +87,7 @@ public sealed class MalformedInputTests : AgentTestBase
 }
 
 /// <summary>The same promise for updates, replaces and actions on an existing entity.</summary>
+[Trait("Category", "Integration")]
 public sealed class MalformedUpdateTests : AgentTestBase
 {
     public static TheoryData<string, string, string> Corpus() => new()

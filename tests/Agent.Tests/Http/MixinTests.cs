@@ -4,6 +4,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>User-defined mixins (GFD.221 §5.5.3, GFD.223 §9.3/9.4) and mixin collections
 /// (GFD.223 §11: associate, replace membership, disassociate).</summary>
+[Trait("Category", "Integration")]
 public sealed class MixinTests : AgentTestBase
 {
     private const string Prod = "Category: prod; scheme=\"http://node.test/occi/users/alice/tags#\"; class=\"mixin\"; title=\"production\"; location=\"/tags/alice/prod/\"";

@@ -3,6 +3,7 @@ using System.Net;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>Content negotiation and the error shapes of docs/conformance.md (GFD.185, GFD.223 §5.4).</summary>
+[Trait("Category", "Integration")]
 public sealed class NegotiationTests : AgentTestBase
 {
     [Theory]

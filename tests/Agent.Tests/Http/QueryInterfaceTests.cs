@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -5,6 +6,7 @@ using System.Text.RegularExpressions;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>GFD.223 §9 query interface over real HTTP (§9.1-§9.4; docs/conformance.md).</summary>
+[Trait("Category", "Integration")]
 public sealed class QueryInterfaceTests : AgentTestBase
 {
     [Fact]
@@ -91,6 +93,19 @@ public sealed class QueryInterfaceTests : AgentTestBase
         AddImage(Agent, "debian12", sidecarJson: """{"title": "Debian 12 (qcow2)"}""");
         var body = await GetTextAsync("/-/");
         Assert.Contains("Category: debian12; scheme=\"http://node.test/occi/infrastructure/os_tpl#\"; class=\"mixin\"; title=\"Debian 12 (qcow2)\"; rel=\"http://schemas.ogf.org/occi/infrastructure#os_tpl\"; location=\"/mixin/os_tpl/debian12/\"", body);
+    }
+
+    [Fact]
+    public async Task Requests_DoNotScanTheImagesDirectory()
+    {
+        // Without the watcher, a changed directory stays unscanned: only the watcher rescans.
+        Agent.Services.GetRequiredService<OcciAgent.Storage.ImageWatcher>().Dispose();
+        var images = Agent.Services.GetRequiredService<OcciAgent.Storage.ImageLibrary>();
+        var before = images.Scans;
+        File.WriteAllText(Path.Combine(Agent.StateDir, "images", "late.qcow2"), "");
+        for (var i = 0; i < 3; i++) await GetTextAsync("/-/");
+        Assert.Equal(before, images.Scans);
+        Assert.DoesNotContain("Category: late;", await GetTextAsync("/-/"));
     }
 
     [Fact]

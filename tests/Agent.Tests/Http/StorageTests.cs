@@ -4,6 +4,7 @@ namespace OcciAgent.Tests.Http;
 
 /// <summary>Storage entities are real qcow2 volumes, checked with qemu-img
 /// independently of the agent.</summary>
+[Trait("Category", "Integration")]
 public sealed class StorageTests : AgentTestBase
 {
     private const long GiB = 1024L * 1024 * 1024;

@@ -3,6 +3,7 @@ using System.Net;
 namespace OcciAgent.Tests.Http;
 
 /// <summary>Bad input gets a 400 naming the offender and changes nothing.</summary>
+[Trait("Category", "Integration")]
 public sealed class ValidationTests : AgentTestBase
 {
     private async Task AssertRejectedAsync(string collection, HttpStatusCode status, string mustMention, params string[] lines)

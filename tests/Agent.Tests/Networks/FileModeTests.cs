@@ -9,6 +9,7 @@ namespace OcciAgent.Tests.Networks;
 /// bit except the documented path to dnsmasq's run dir. Runs the binary (the umask is set in
 /// its Main) in a network namespace of its own.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Vm")]
 public sealed class FileModeTests : NetnsTestBase
 {
     private const UnixFileMode GroupOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
@@ -17,7 +18,7 @@ public sealed class FileModeTests : NetnsTestBase
         | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     [Fact]
-    public async Task Nothing_the_agent_writes_is_readable_by_group_or_others()
+    public async Task Nothing_TheAgentWritesIsReadableByGroupOrOthers()
     {
         var storage = await CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");
         var data = Convert.ToBase64String("secret user data"u8.ToArray());

@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Networks;
 
 /// <summary>Networks as Linux bridges: what the agent
 /// reports is checked against what <c>ip</c> shows in the agent's namespace.</summary>
+[Trait("Category", "Integration")]
 public sealed class NetworkBridgeTests : NetnsTestBase
 {
     [Fact]
@@ -80,6 +81,7 @@ public sealed class NetworkBridgeTests : NetnsTestBase
 
 /// <summary>With an uplink configured (a veth inside the test's namespace stands in for the
 /// host's NIC): NAT through nftables and VLAN links.</summary>
+[Trait("Category", "Integration")]
 public sealed class NetworkUplinkTests : NetnsTestBase
 {
     protected override void BeforeStart(Http.AgentServer server)
@@ -127,6 +129,7 @@ public sealed class NetworkUplinkTests : NetnsTestBase
 
 /// <summary>A host where DHCP cannot run (here: a bus that does not exist): the agent still
 /// serves, static networks work, dynamic ones answer 503 with the reason.</summary>
+[Trait("Category", "Integration")]
 public sealed class DhcpUnavailableTests : NetnsTestBase
 {
     protected override void BeforeStart(AgentServer server) => server.Options.DhcpBus = "unix:path=/nonexistent/occi-test-bus";
@@ -146,6 +149,7 @@ public sealed class DhcpUnavailableTests : NetnsTestBase
 
 /// <summary>A dynamic network whose bridge vanished: <c>up</c> recreates it with a fresh dnsmasq
 /// (the old one's sockets were bound to the removed bridge).</summary>
+[Trait("Category", "Integration")]
 public sealed class DynamicBridgeRecreateTests : NetnsTestBase
 {
     [Fact]

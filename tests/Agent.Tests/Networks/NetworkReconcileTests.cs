@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Networks;
 
 /// <summary>Reconcile at agent start: missing bridges and taps of stored
 /// entities come back, the agent's leftovers go, and links it did not make stay untouched.</summary>
+[Trait("Category", "Integration")]
 public sealed class NetworkReconcileTests : NetnsTestBase
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace OcciAgent.Tests.Networks;
 /// <summary>The network scenario with the real test guest, agent and dnsmasq in a namespace
 /// of the test's own: DHCP lease in range, reported by the agent, ping to the gateway, NIC
 /// hot-plug, down/up, a static reservation, and nothing left after deleting everything.</summary>
+[Trait("Category", "Vm")]
 public sealed partial class NetworkVmTests(ITestOutputHelper output) : NetnsTestBase
 {
     [Fact]

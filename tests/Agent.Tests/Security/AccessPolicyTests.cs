@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Security;
 
 /// <summary>The role table of AccessPolicy and the credential parsing of AccessGate (the HTTP
 /// side of both is in RoleTests and AuthenticationTests).</summary>
+[Trait("Category", "Unit")]
 public sealed class AccessPolicyTests
 {
     [Theory]
@@ -20,7 +21,7 @@ public sealed class AccessPolicyTests
     [InlineData("POST", "/-/", "", Role.Admin)]
     [InlineData("DELETE", "/.well-known/org/ogf/occi/-/", "", Role.Admin)]
     [InlineData("POST", "/compute/a", "?action=save", Role.Admin)]
-    public void Required_role(string method, string path, string query, Role expected) =>
+    public void Required_Role(string method, string path, string query, Role expected) =>
         Assert.Equal(expected, AccessPolicy.RequiredRole(method, path, new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query))));
 
     [Theory]
@@ -29,10 +30,10 @@ public sealed class AccessPolicyTests
     [InlineData("Bearer ", null)]
     [InlineData("Token abc", null)]
     [InlineData("Basic", null)]
-    public void Presented_token(string header, string? expected) => Assert.Equal(expected, AccessGate.PresentedToken(header));
+    public void Presented_Token(string header, string? expected) => Assert.Equal(expected, AccessGate.PresentedToken(header));
 
     [Fact]
-    public void Basic_password_is_the_token_whatever_the_user()
+    public void Basic_PasswordIsTheTokenWhateverTheUser()
     {
         Assert.Equal("occi_x:y", AccessGate.PresentedToken("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("user:occi_x:y"))));
         Assert.Equal("t", AccessGate.PresentedToken("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(":t"))));
@@ -40,11 +41,11 @@ public sealed class AccessPolicyTests
     }
 
     [Fact]
-    public void Audit_paths_cannot_forge_log_lines() =>
+    public void Audit_PathsCannotForgeLogLines() =>
         Assert.Equal("/a\\x0a<6>forged", AccessGate.Printable("/a\n<6>forged"));
 
     [Fact]
-    public void Token_shape_and_hash()
+    public void Token_ShapeAndHash()
     {
         var (token, id, salt, hash) = ApiToken.Create();
         Assert.True(ApiToken.TryParse(token, out var parsedId, out var secret));

@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Security;
 /// <summary>401 for missing, wrong and revoked credentials (with both challenges), Basic with a
 /// token as an OCCI 1.1 client sends it, and the browser guards (421, 403) that hold whatever
 /// the credentials.</summary>
+[Trait("Category", "Integration")]
 public sealed class AuthenticationTests : AgentTestBase
 {
     private string Port => new Uri(Agent.BaseUrl).Port.ToString();
@@ -23,7 +24,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task No_credentials_is_401_with_both_challenges_and_nothing_happens()
+    public async Task No_CredentialsIs401WithBothChallengesAndNothingHappens()
     {
         using var c = Agent.NewClient();
         await AssertUnauthorized(await c.GetAsync("/-/"), "authentication required");
@@ -37,7 +38,7 @@ public sealed class AuthenticationTests : AgentTestBase
     [InlineData("Bearer nonsense", "not valid")]
     [InlineData("Digest username=x", "must be 'Bearer TOKEN' or Basic")]
     [InlineData("Basic !!!", "must be 'Bearer TOKEN' or Basic")]
-    public async Task A_wrong_credential_is_401(string authorization, string bodyPart)
+    public async Task A_WrongCredentialIs401(string authorization, string bodyPart)
     {
         using var c = Agent.NewClient();
         c.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
@@ -45,7 +46,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task The_right_id_with_a_wrong_secret_is_401()
+    public async Task The_RightIdWithAWrongSecretIs401()
     {
         var token = Agent.AdminToken!;
         var forged = token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA");
@@ -55,7 +56,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task Basic_with_any_user_and_the_token_as_password_serves_an_occi_1_1_client()
+    public async Task Basic_WithAnyUserAndTheTokenAsPasswordServesAnOcci11Client()
     {
         using var c = Agent.NewClient();
         c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
@@ -72,7 +73,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task A_revoked_token_is_refused_within_a_second_while_the_agent_runs()
+    public async Task A_RevokedTokenIsRefusedWithinASecondWhileTheAgentRuns()
     {
         var file = new TokenFile(Agent.StateDir);
         var token = TokenCommand.Create(file, "short-lived", Role.Operator);
@@ -99,7 +100,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task A_rebinding_host_is_421_whatever_the_credentials()
+    public async Task A_RebindingHostIs421WhateverTheCredentials()
     {
         var r = await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("Host", "attacker.example:" + Port));
         Assert.Equal(HttpStatusCode.MisdirectedRequest, r.StatusCode);
@@ -111,7 +112,7 @@ public sealed class AuthenticationTests : AgentTestBase
     }
 
     [Fact]
-    public async Task A_cross_site_text_plain_form_post_is_403_even_with_valid_basic_credentials()
+    public async Task A_CrossSiteTextPlainFormPostIs403EvenWithValidBasicCredentials()
     {
         using var c = Agent.NewClient();
         c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
@@ -139,6 +140,7 @@ public sealed class AuthenticationTests : AgentTestBase
 
 /// <summary>allowedHosts and allowedOrigins from the config: a proxy name is accepted, a
 /// configured web origin gets CORS headers and its preflight answered.</summary>
+[Trait("Category", "Integration")]
 public sealed class ConfiguredBrowserAccessTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server)
@@ -148,7 +150,7 @@ public sealed class ConfiguredBrowserAccessTests : AgentTestBase
     }
 
     [Fact]
-    public async Task Allowed_host_and_origin()
+    public async Task Allowed_HostAndOrigin()
     {
         Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("Host", "occi.example.org"))).StatusCode);
         var r = await Agent.SendAsync(HttpMethod.Get, "/-/", headers: ("Origin", "https://console.example.org"));
@@ -166,12 +168,13 @@ public sealed class ConfiguredBrowserAccessTests : AgentTestBase
 }
 
 /// <summary><c>auth: "none"</c>: anonymous full access, and no token is made.</summary>
+[Trait("Category", "Integration")]
 public sealed class AuthNoneTests : AgentTestBase
 {
     protected override void BeforeStart(AgentServer server) => server.Options.Auth = "none";
 
     [Fact]
-    public async Task Anonymous_full_access_and_no_admin_token()
+    public async Task Anonymous_FullAccessAndNoAdminToken()
     {
         using var c = Agent.NewClient();
         Assert.Equal(HttpStatusCode.OK, (await c.GetAsync("/-/")).StatusCode);

@@ -7,6 +7,7 @@ namespace OcciAgent.Tests.Security;
 
 /// <summary>Each role against each operation class, over real HTTP to a real agent with tokens
 /// made through the token store. A refused request must change nothing.</summary>
+[Trait("Category", "Integration")]
 public sealed class RoleTests : AgentTestBase
 {
     private const string UserMixin = "Category: prod; scheme=\"http://example.org/tags#\"; class=\"mixin\"; location=\"/tags/prod/\"";
@@ -38,7 +39,7 @@ public sealed class RoleTests : AgentTestBase
     [InlineData(Role.Reader)]
     [InlineData(Role.Operator)]
     [InlineData(Role.Admin)]
-    public async Task Each_role_against_each_operation_class(Role role)
+    public async Task Each_RoleAgainstEachOperationClass(Role role)
     {
         using var c = ClientWith(role);
         var canOperate = role >= Role.Operator;
@@ -77,7 +78,7 @@ public sealed class RoleTests : AgentTestBase
     }
 
     [Fact]
-    public async Task A_refusal_names_the_role_and_what_was_needed()
+    public async Task A_RefusalNamesTheRoleAndWhatWasNeeded()
     {
         using var c = ClientWith(Role.Reader);
         var r = await Send(c, HttpMethod.Delete, "/storage/");

@@ -8,6 +8,7 @@ namespace OcciAgent.Tests.Security;
 /// admin without a token; anyone else needs one. curl runs as other users through setpriv with a
 /// throw-away group made here (groupadd) and numeric uids that own nothing.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed class SocketPeerTests : AgentTestBase, IDisposable
 {
     private readonly string _group = "occit" + Guid.NewGuid().ToString("N")[..8];
@@ -45,7 +46,7 @@ public sealed class SocketPeerTests : AgentTestBase, IDisposable
     }
 
     [Fact]
-    public async Task Root_is_admin_without_a_token()
+    public async Task Root_IsAdminWithoutAToken()
     {
         using var c = AgentServer.UnixSocketClient(SocketPath, "http://localhost", TimeSpan.FromSeconds(30));
         Assert.Null(c.DefaultRequestHeaders.Authorization);
@@ -61,7 +62,7 @@ public sealed class SocketPeerTests : AgentTestBase, IDisposable
     }
 
     [Fact]
-    public void A_member_of_the_group_is_admin_and_another_user_is_refused()
+    public void A_MemberOfTheGroupIsAdminAndAnotherUserIsRefused()
     {
         var g = _gid.ToString();
         Assert.Equal("200", CurlAs(Member, Member, g, "http://localhost/-/"));

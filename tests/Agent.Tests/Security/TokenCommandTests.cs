@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using OcciAgent.Tests.Service;
+using OcciAgent.Tests.Daemon;
 
 namespace OcciAgent.Tests.Security;
 
@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Security;
 /// its own process): create, list with last use, revoke taking effect within a second; the
 /// modes of the files it writes; and the warning of <c>auth: "none"</c>.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed partial class TokenCommandTests
 {
     private static (int Exit, string Out, string Err) Cli(params string[] args)
@@ -36,7 +37,7 @@ public sealed partial class TokenCommandTests
     }
 
     [Fact]
-    public async Task Create_list_revoke_while_the_agent_runs()
+    public async Task Create_ListRevokeWhileTheAgentRuns()
     {
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>(), "--listen", "http://127.0.0.1:0");
         var url = await UrlOf(agent);
@@ -93,7 +94,7 @@ public sealed partial class TokenCommandTests
     }
 
     [Fact]
-    public async Task Auth_none_warns_at_start_and_serves_anonymously()
+    public async Task Auth_NoneWarnsAtStartAndServesAnonymously()
     {
         var config = Path.Combine(Path.GetTempPath(), "occi-auth-none-" + Guid.NewGuid().ToString("N")[..8] + ".json");
         await File.WriteAllTextAsync(config, """{ "auth": "none" }""");

@@ -10,6 +10,7 @@ namespace OcciAgent.Tests.Services;
 /// agent, leaves in its state dir exactly what a kill at one point between intent, host effect
 /// and store leaves (the intent in the real LiteDB file, real qcow2 files), and starts it again.
 /// KillNineTests reaches the same points with real SIGKILLs at random moments.</summary>
+[Trait("Category", "Integration")]
 public sealed class CrashRecoveryTests : AgentTestBase
 {
     private const string OsTpl = "Category: tiny; scheme=\"http://node.test/occi/infrastructure/os_tpl#\"; class=\"mixin\"";

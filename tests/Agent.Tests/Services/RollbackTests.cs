@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using Microsoft.Extensions.Logging.Abstractions;
 using OcciAgent.Hypervisor.Volumes;
 using OcciAgent.Occi.Catalog;
@@ -12,10 +13,12 @@ namespace OcciAgent.Tests.Services;
 /// <summary>GFD.185: when storing fails after the host was changed, the host change is
 /// undone. The store is the seam: a wrapper that fails its transactions around the real
 /// in-memory store (whose own behaviour is tested in Store/); the volume side is real qemu-img.</summary>
+[Trait("Category", "Integration")]
 public sealed class RollbackTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-rollback-").FullName;
-    public void Dispose() => Directory.Delete(_dir, true);
+    private readonly TempDir _temp = new("occi-rollback-");
+    private string _dir => _temp.Path;
+    public void Dispose() => _temp.Dispose();
 
     private sealed class FailingStore(IEntityStore inner) : IEntityStore
     {
@@ -50,7 +53,7 @@ public sealed class RollbackTests : IDisposable
         var volumes = Path.Combine(_dir, "volumes");
         var inner = new InMemoryEntityStore();
         var store = new FailingStore(inner) { Fail = true, Succeed = 1 };
-        var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
+        var computes = new OcciAgent.Vms.ComputeHost(new OcciAgent.Config.AgentOptions { StateDir = _dir }, new OcciAgent.Vms.VmStatusChanges(), NullLogger<OcciAgent.Vms.ComputeHost>.Instance);
         var storage = new StorageBackend(new Qcow2VolumeDriver(new QemuImg()), volumes);
         var catalog = new OcciCatalog("http://node.test/occi/");
         var backend = new StorageKindBackend(storage, store, computes, new OcciAgent.Vms.ComputeSpecBuilder(computes, storage, store, catalog),

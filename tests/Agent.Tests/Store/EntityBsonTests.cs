@@ -4,6 +4,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Unit")]
 public sealed class EntityBsonTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Unit")]
 public sealed class InMemoryEntityStoreTests : EntityStoreContract
 {
     private readonly InMemoryEntityStore _store = new();

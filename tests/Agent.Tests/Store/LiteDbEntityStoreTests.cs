@@ -1,9 +1,11 @@
+using OcciAgent.Tests.Kit;
 using LiteDB;
 using OcciAgent.Occi.Model;
 using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Unit")]
 public sealed class LiteDbEntityStoreTests : EntityStoreContract
 {
     private readonly TempDir _dir = new();

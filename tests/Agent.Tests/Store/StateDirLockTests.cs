@@ -1,8 +1,10 @@
+using OcciAgent.Tests.Kit;
 using System.Diagnostics;
 using OcciAgent.Store;
 
 namespace OcciAgent.Tests.Store;
 
+[Trait("Category", "Integration")]
 public sealed class StateDirLockTests : IDisposable
 {
     private readonly TempDir _dir = new();

@@ -1,11 +1,14 @@
+using OcciAgent.Tests.Kit;
 using OcciAgent.Config;
 
 namespace OcciAgent.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class CommandLineTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-cli-").FullName;
-    public void Dispose() => Directory.Delete(_dir, true);
+    private readonly TempDir _temp = new("occi-cli-");
+    private string _dir => _temp.Path;
+    public void Dispose() => _temp.Dispose();
 
     private static Func<string, string?> Env(params (string, string)[] vars) => n => vars.FirstOrDefault(v => v.Item1 == n).Item2;
 

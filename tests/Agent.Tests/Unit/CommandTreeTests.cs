@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using OcciAgent.Config;
-using OcciAgent.Tests.Service;
+using OcciAgent.Tests.Daemon;
 
 namespace OcciAgent.Tests.Unit;
 
 /// <summary>The commands of src/Agent/Config/CommandLine.cs: help per command, typo suggestions,
 /// the [suggest] directive, and the bash completion script run by a real bash against the real
 /// program (the build output, run by dotnet).</summary>
+[Trait("Category", "Integration")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CommandTreeTests : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class CommandTreeTests : IDisposable
     [InlineData("occi-agent token create <NAME> [options]", "token", "create", "--help")]
     [InlineData("occi-agent token [command] [options]", "token", "-h")]
     [InlineData("occi-agent completion bash [options]", "completion", "bash", "--help")]
-    public void Each_command_has_its_own_help(string usage, params string[] args)
+    public void Each_CommandHasItsOwnHelp(string usage, params string[] args)
     {
         Assert.Equal(CommandKind.Help, CommandLine.Read(args, _ => null).Kind);
         var help = Printed(args);
@@ -35,7 +36,7 @@ public sealed class CommandTreeTests : IDisposable
     }
 
     [Fact]
-    public void Token_create_help_names_the_roles_and_the_root_help_the_settings()
+    public void Token_CreateHelpNamesTheRolesAndTheRootHelpTheSettings()
     {
         Assert.Contains("--role <reader|operator|admin>", Printed("token", "create", "--help"));
         var root = Printed("--help");
@@ -48,7 +49,7 @@ public sealed class CommandTreeTests : IDisposable
     [InlineData("Unrecognized command or argument '--stat-dir'. Did you mean --state-dir?", "occi-agent", "--stat-dir", "/x")]
     [InlineData("Unrecognized command or argument 'revok'. Did you mean revoke?", "occi-agent token", "token", "revok", "ci")]
     [InlineData("Unrecognized command or argument '--rol'. Did you mean --role?", "occi-agent token create", "token", "create", "ci", "--rol", "admin")]
-    public void A_typo_gets_a_suggestion_and_the_help_of_its_command(string line, string helpCommand, params string[] args)
+    public void A_TypoGetsASuggestionAndTheHelpOfItsCommand(string line, string helpCommand, params string[] args)
     {
         var e = Assert.Throws<ConfigException>(() => CommandLine.Read(args, _ => null));
         Assert.Contains(line, e.Message.Split(Environment.NewLine));
@@ -56,7 +57,7 @@ public sealed class CommandTreeTests : IDisposable
     }
 
     [Fact]
-    public void A_repeated_state_dir_or_config_takes_the_later_one()
+    public void A_RepeatedStateDirOrConfigTakesTheLaterOne()
     {
         Assert.Equal("/b", CommandLine.Read(["--state-dir", "/a", "--state-dir=/b"], _ => null).Options!.StateDir);
         Assert.Equal("/b", CommandLine.Read(["token", "list", "--state-dir", "/a", "--state-dir", "/b"], _ => null).Options!.StateDir);
@@ -65,14 +66,14 @@ public sealed class CommandTreeTests : IDisposable
     }
 
     [Fact]
-    public void Version_is_a_command_and_an_option()
+    public void Version_IsACommandAndAnOption()
     {
         Assert.Equal(CommandKind.Version, CommandLine.Read(["version"], _ => null).Kind);
         Assert.Equal(CommandKind.Version, CommandLine.Read(["--version"], _ => null).Kind);
     }
 
     [Fact]
-    public void Token_commands_carry_their_operation_name_and_role()
+    public void Token_CommandsCarryTheirOperationNameAndRole()
     {
         var i = CommandLine.Read(["token", "create", "ci", "--role", "reader", "--state-dir", _dir], _ => null);
         Assert.Equal((CommandKind.Token, new TokenRequest("create", "ci", "reader"), _dir), (i.Kind, i.Token, i.Options!.StateDir));
@@ -86,7 +87,7 @@ public sealed class CommandTreeTests : IDisposable
     [InlineData("token ", "create", "list", "revoke")]
     [InlineData("token create ci --role ", "admin", "operator", "reader")]
     [InlineData("--state", "--state-dir")]
-    public void The_suggest_directive_answers_completions(string line, params string[] expected)
+    public void The_SuggestDirectiveAnswersCompletions(string line, params string[] expected)
     {
         var i = CommandLine.Read([$"[suggest:{line.Length}]", line], _ => null);
         Assert.Equal(CommandKind.Suggest, i.Kind);
@@ -99,7 +100,7 @@ public sealed class CommandTreeTests : IDisposable
     [InlineData("occi-agent token re", "revoke")]
     [InlineData("occi-agent token create ci --role a", "admin")]
     [InlineData("occi-agent --state-d", "--state-dir")]
-    public void The_bash_completion_script_completes_through_the_program(string line, string expected)
+    public void The_BashCompletionScriptCompletesThroughTheProgram(string line, string expected)
     {
         var script = Path.Combine(_dir, "occi-agent.bash");
         File.WriteAllText(script, Printed("completion", "bash"));
@@ -129,7 +130,7 @@ public sealed class CommandTreeTests : IDisposable
     }
 
     [Fact]
-    public void The_program_exits_2_on_a_typo_and_names_the_help_to_read()
+    public void The_ProgramExits2OnATypoAndNamesTheHelpToRead()
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { AgentProcess.AgentDll, "token", "creat", "ci", "--state-dir", _dir }) psi.ArgumentList.Add(a);

@@ -4,6 +4,7 @@ using OcciAgent.Services;
 
 namespace OcciAgent.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class NegotiationUnitTests
 {
     private readonly MediaTypes _media = new();

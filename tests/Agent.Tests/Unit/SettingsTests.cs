@@ -7,6 +7,7 @@ namespace OcciAgent.Tests.Unit;
 /// <summary>Settings bound from configuration (src/Agent/Config/AgentConfiguration.cs): precedence
 /// per subsystem, enum values, the key lists the file is checked against, and the library
 /// options built from the bound settings.</summary>
+[Trait("Category", "Unit")]
 public sealed class SettingsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("occi-settings-").FullName;
@@ -22,7 +23,7 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Storage_and_http_settings_take_default_then_file_then_environment_then_flag()
+    public void Storage_AndHttpSettingsTakeDefaultThenFileThenEnvironmentThenFlag()
     {
         var file = File("""{ "stateDir": "/file", "listen": ["http://127.0.0.1:1", "http://127.0.0.1:2"] }""");
         var env = Env(("OCCI_AGENT_STATE_DIR", "/env"), ("OCCI_AGENT_LISTEN", "http://127.0.0.1:3"));
@@ -39,7 +40,7 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Vm_and_systemd_settings_take_default_then_file_then_environment()
+    public void Vm_AndSystemdSettingsTakeDefaultThenFileThenEnvironment()
     {
         var file = File("""{ "accelerator": "kvm", "vmLauncher": "daemon", "systemdBus": "unix:path=/file", "consoleLogBytes": 65536 }""");
         var defaults = CommandLine.Parse([], Env()).Item2;
@@ -53,7 +54,7 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void Enum_settings_are_case_insensitive_and_keep_their_config_words()
+    public void Enum_SettingsAreCaseInsensitiveAndKeepTheirConfigWords()
     {
         var o = CommandLine.Parse(["--config", File("""{ "accelerator": "KVM", "vmLauncher": "Daemon", "auth": "NONE", "dhcpBus": "Private" }""")], Env()).Item2;
         Assert.Equal((AcceleratorMode.Kvm, LauncherMode.Daemon, AuthMode.None), (o.Vms.Accelerator, o.Systemd.VmLauncher, o.Http.Auth));
@@ -68,11 +69,11 @@ public sealed class SettingsTests : IDisposable
     [InlineData("""{ "accelerator": "kvm,tcg" }""", "accelerator 'kvm,tcg' must be auto, kvm or tcg")]
     [InlineData("""{ "auth": "basic" }""", "auth 'basic' must be tokens or none")]
     [InlineData("""{ "vmLauncher": "" }""", "vmLauncher '' must be auto, systemd or daemon")]
-    public void A_bad_enum_value_is_refused_by_name(string json, string message) =>
+    public void A_BadEnumValueIsRefusedByName(string json, string message) =>
         Assert.Equal(message, Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", File(json)], Env())).Message);
 
     [Fact]
-    public void A_bad_enum_value_from_the_environment_is_refused_by_name() =>
+    public void A_BadEnumValueFromTheEnvironmentIsRefusedByName() =>
         Assert.Equal("accelerator 'hvf' must be auto, kvm or tcg",
             Assert.Throws<ConfigException>(() => CommandLine.Parse([], Env(("OCCI_AGENT_ACCELERATOR", "hvf")))).Message);
 
@@ -84,7 +85,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("""{ "tls": "x" }""", "'tls' must be an object")]
     [InlineData("""[1]""", "it must be a JSON object")]
     [InlineData("""{ "maxPageSize": "many" }""", "maxPageSize")]
-    public void The_config_file_is_checked_against_the_settings_keys(string json, string fragment)
+    public void The_ConfigFileIsCheckedAgainstTheSettingsKeys(string json, string fragment)
     {
         var e = Assert.Throws<ConfigException>(() => CommandLine.Parse(["--config", File(json)], Env()));
         Assert.Contains("is not valid", e.Message);
@@ -107,7 +108,7 @@ public sealed class SettingsTests : IDisposable
     /// setting cannot be bound yet refused as unknown in the file, or the other way round.</summary>
     [Theory]
     [MemberData(nameof(SettingsTypes))]
-    public void Each_settings_type_declares_exactly_its_properties_as_keys(Type type, string[] keys)
+    public void Each_SettingsTypeDeclaresExactlyItsPropertiesAsKeys(Type type, string[] keys)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
             .Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]).Order(StringComparer.Ordinal);
@@ -115,21 +116,21 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void The_keys_of_all_subsystems_are_distinct()
+    public void The_KeysOfAllSubsystemsAreDistinct()
     {
         var names = AgentConfiguration.TopLevelKeys.Select(k => k.Name).ToList();
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
     [Fact]
-    public void The_root_help_names_every_config_key()
+    public void The_RootHelpNamesEveryConfigKey()
     {
         foreach (var key in AgentConfiguration.TopLevelKeys)
             Assert.Matches($@"\b{key.Name}\b", CommandLine.SettingsHelp);
     }
 
     [Fact]
-    public void Library_options_are_built_from_the_bound_settings()
+    public void Library_OptionsAreBuiltFromTheBoundSettings()
     {
         var o = CommandLine.Parse(["--config", File("""{ "consoleLogBytes": 16384, "dnsmasq": "/opt/dnsmasq", "dhcpBus": "private", "dhcpPingCheck": false }"""),
             "--state-dir", _dir], Env()).Item2;

@@ -4,6 +4,7 @@ using OcciAgent.Occi.Validation;
 
 namespace OcciAgent.Tests.Unit;
 
+[Trait("Category", "Unit")]
 public sealed class ValueCoercionTests
 {
     private static AttributeSpec Spec(string name) =>

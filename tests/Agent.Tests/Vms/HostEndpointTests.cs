@@ -5,10 +5,11 @@ using OcciAgent.Tests.Http;
 namespace OcciAgent.Tests.Vms;
 
 /// <summary>The /host and console extension endpoints, without booting anything.</summary>
+[Trait("Category", "Integration")]
 public sealed class HostEndpointTests : AgentTestBase
 {
     [Fact]
-    public async Task Host_reports_qemu_and_the_accelerator_with_its_reason()
+    public async Task Host_ReportsQemuAndTheAcceleratorWithItsReason()
     {
         var text = await GetTextAsync("/host");
         Assert.Contains("vms.available: true", text);
@@ -26,7 +27,7 @@ public sealed class HostEndpointTests : AgentTestBase
     }
 
     [Fact]
-    public async Task Console_of_an_unknown_compute_is_404_and_bad_input_is_400()
+    public async Task Console_OfAnUnknownComputeIs404AndBadInputIs400()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await Agent.SendAsync(HttpMethod.Get, "/compute/nope/console")).StatusCode);
         var path = await CreateAsync("/compute/", ComputeKind);

@@ -5,6 +5,7 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>Storagelinks are virtio disks, at boot or hot-plugged, and the
 /// guest sees them come and go.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmDiskTests : VmTestBase
 {
     private Task<string> StorageAsync() => CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");
@@ -14,7 +15,7 @@ public sealed class VmDiskTests : VmTestBase
             $"X-OCCI-Attribute: occi.core.source=\"{compute}\"", $"X-OCCI-Attribute: occi.core.target=\"{storage}\""));
 
     [Fact]
-    public async Task A_storage_linked_before_boot_is_a_disk_at_boot()
+    public async Task A_StorageLinkedBeforeBootIsADiskAtBoot()
     {
         var storage = await StorageAsync();
         var path = await CreateGuestAsync();
@@ -24,7 +25,7 @@ public sealed class VmDiskTests : VmTestBase
     }
 
     [Fact]
-    public async Task Linking_to_a_running_compute_hot_plugs_and_deleting_the_link_unplugs()
+    public async Task Linking_ToARunningComputeHotPlugsAndDeletingTheLinkUnplugs()
     {
         var storage = await StorageAsync();
         var path = await CreateGuestAsync();
@@ -45,7 +46,7 @@ public sealed class VmDiskTests : VmTestBase
     /// <summary>A volume a running VM has open is locked by QEMU, so resize, snapshot and backup
     /// go through QMP; the guest sees the new size at once.</summary>
     [Fact]
-    public async Task A_storage_in_use_is_resized_snapshotted_and_backed_up_through_qmp()
+    public async Task A_StorageInUseIsResizedSnapshottedAndBackedUpThroughQmp()
     {
         var storage = await StorageAsync();
         var volume = Agent.VolumePath(IdOf(storage));
@@ -73,7 +74,7 @@ public sealed class VmDiskTests : VmTestBase
     }
 
     [Fact]
-    public async Task An_offline_storage_cannot_be_linked()
+    public async Task An_OfflineStorageCannotBeLinked()
     {
         var storage = await StorageAsync();
         Assert.Equal(HttpStatusCode.OK, (await Agent.SendAsync(HttpMethod.Post, storage + "?action=offline",
@@ -84,7 +85,7 @@ public sealed class VmDiskTests : VmTestBase
     }
 
     [Fact]
-    public async Task The_disks_of_a_hibernated_compute_cannot_change()
+    public async Task The_DisksOfAHibernatedComputeCannotChange()
     {
         var attached = await StorageAsync();
         var spare = await StorageAsync();

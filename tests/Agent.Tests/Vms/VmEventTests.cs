@@ -6,12 +6,13 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>The state follows what QEMU reports (QMP events), whoever
 /// caused it, and VMs outlive the agent.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
 {
     /// <summary>A pause and resume done behind the agent's back (operator QMP socket) show up
     /// in the entity's state.</summary>
     [Fact]
-    public async Task Pause_and_resume_from_outside_are_followed()
+    public async Task Pause_AndResumeFromOutsideAreFollowed()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -29,7 +30,7 @@ public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task A_guest_powering_itself_off_becomes_inactive()
+    public async Task A_GuestPoweringItselfOffBecomesInactive()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -42,7 +43,7 @@ public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task A_guest_panic_becomes_error_with_a_message_and_start_recovers()
+    public async Task A_GuestPanicBecomesErrorWithAMessageAndStartRecovers()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -56,7 +57,7 @@ public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Qemu_killed_from_outside_becomes_error_with_a_message()
+    public async Task Qemu_KilledFromOutsideBecomesErrorWithAMessage()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -69,7 +70,7 @@ public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
 
     /// <summary>The VM keeps running while the agent is away and stays controllable after.</summary>
     [Fact]
-    public async Task An_agent_restart_leaves_the_vm_running_and_controllable()
+    public async Task An_AgentRestartLeavesTheVmRunningAndControllable()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -90,7 +91,7 @@ public sealed class VmEventTests(ITestOutputHelper output) : VmTestBase
     /// <summary>Died while the agent was away: killed → error; powered off by the guest →
     /// inactive (QEMU stayed in state shutdown, thanks to -no-shutdown).</summary>
     [Fact]
-    public async Task Vms_that_ended_while_the_agent_was_away_are_told_apart()
+    public async Task Vms_ThatEndedWhileTheAgentWasAwayAreToldApart()
     {
         var killed = await CreateGuestAsync();
         var poweredOff = await CreateGuestAsync();

@@ -6,12 +6,13 @@ namespace OcciAgent.Tests.Vms;
 
 /// <summary>Every compute action has its real effect on a real guest, checked
 /// through the guest's serial markers and an independent QMP connection.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 {
     /// <summary>Items 2 and 4: a title with ',' and '=' reaches QEMU as one escaped value; start
     /// boots the guest; QMP says running.</summary>
     [Fact]
-    public async Task Start_boots_the_guest_and_a_title_with_comma_and_equals_injects_nothing()
+    public async Task Start_BootsTheGuestAndATitleWithCommaAndEqualsInjectsNothing()
     {
         var path = await CreateGuestAsync("X-OCCI-Attribute: occi.core.title=\"web,debug-threads=off,process=evil=1\"");
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -29,7 +30,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 
     /// <summary>GFD.224 §3.5.2: user_data (Base64, decoded), the SSH key and the hostname reach the guest (fw_cfg).</summary>
     [Fact]
-    public async Task User_data_reaches_the_guest()
+    public async Task User_DataReachesTheGuest()
     {
         var data = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("hello from occi"));
         var path = await CreateGuestAsync(
@@ -50,7 +51,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Stop_graceful_powers_the_guest_off_through_acpi()
+    public async Task Stop_GracefulPowersTheGuestOffThroughAcpi()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -64,7 +65,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     /// <summary>A guest that ignores the power button (here: no OS at all, only the firmware) is
     /// powered off after the timeout; meanwhile other entities are served without waiting.</summary>
     [Fact]
-    public async Task Stop_graceful_falls_back_to_poweroff_and_blocks_nothing_else()
+    public async Task Stop_GracefulFallsBackToPoweroffAndBlocksNothingElse()
     {
         await Agent.StopAsync();
         Agent.Options.StopTimeoutSeconds = 4;
@@ -86,7 +87,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Stop_poweroff_ends_the_process_at_once()
+    public async Task Stop_PoweroffEndsTheProcessAtOnce()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -99,7 +100,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 
     /// <summary>acpioff only presses the button; the state follows the guest's power-off event.</summary>
     [Fact]
-    public async Task Stop_acpioff_returns_at_once_and_the_state_follows_the_guest()
+    public async Task Stop_AcpioffReturnsAtOnceAndTheStateFollowsTheGuest()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -111,7 +112,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Restart_warm_resets_in_the_same_process()
+    public async Task Restart_WarmResetsInTheSameProcess()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -124,7 +125,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Restart_cold_power_cycles_into_a_new_process()
+    public async Task Restart_ColdPowerCyclesIntoANewProcess()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -137,7 +138,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Restart_graceful_powers_down_and_boots_again()
+    public async Task Restart_GracefulPowersDownAndBootsAgain()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -150,7 +151,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     }
 
     [Fact]
-    public async Task Suspend_pauses_the_vcpus_and_start_resumes_them()
+    public async Task Suspend_PausesTheVcpusAndStartResumesThem()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -165,7 +166,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     /// <summary>Hibernate saves RAM into the root disk and ends the process; start resumes the
     /// same guest (no second boot) and its serial shell still answers.</summary>
     [Fact]
-    public async Task Hibernate_ends_the_process_and_start_resumes_without_a_reboot()
+    public async Task Hibernate_EndsTheProcessAndStartResumesWithoutAReboot()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -187,7 +188,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
     /// <summary>Item 5: cores and memory apply at boot; changing them while the VM runs is
     /// refused (409), and allowed once it is stopped.</summary>
     [Fact]
-    public async Task Cores_and_memory_change_only_while_inactive()
+    public async Task Cores_AndMemoryChangeOnlyWhileInactive()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -204,7 +205,7 @@ public sealed class VmLifecycleTests(ITestOutputHelper output) : VmTestBase
 
     /// <summary>Item 6: deleting a compute ends its VM and removes its overlay, not its volumes.</summary>
     [Fact]
-    public async Task Delete_of_a_running_compute_ends_the_vm_and_keeps_linked_volumes()
+    public async Task Delete_OfARunningComputeEndsTheVmAndKeepsLinkedVolumes()
     {
         var storage = await CreateAsync("/storage/", StorageKind, "X-OCCI-Attribute: occi.storage.size=0.0625");
         var path = await CreateGuestAsync();

@@ -6,6 +6,7 @@ namespace OcciAgent.Tests.Vms;
 /// <summary>The compute save action: the root disk becomes a new os_tpl that new computes boot
 /// from. The guest's boot counter lives on the root disk, so a compute made from the saved
 /// image counts on from where the original was.</summary>
+[Trait("Category", "Vm")]
 public sealed class VmSaveTests : VmTestBase
 {
     private const string OsTplScheme = "http://node.test/occi/infrastructure/os_tpl#";
@@ -20,7 +21,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_hot_captures_a_running_vm_as_a_new_os_tpl()
+    public async Task Save_HotCapturesARunningVmAsANewOsTpl()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -40,7 +41,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_deferred_captures_at_the_next_stop()
+    public async Task Save_DeferredCapturesAtTheNextStop()
     {
         var path = await CreateGuestAsync();
         await BootAsync(path);
@@ -52,11 +53,12 @@ public sealed class VmSaveTests : VmTestBase
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!File.Exists(image) && DateTime.UtcNow < deadline) await Task.Delay(50);
         Assert.True(File.Exists(image), "the deferred save did not happen at the stop");
+        Agent.RescanImages(); // the save publishes it a moment after the file appears
         await BootFromAsync("later", 2);
     }
 
     [Fact]
-    public async Task Save_of_an_inactive_compute_copies_its_disk_at_once()
+    public async Task Save_OfAnInactiveComputeCopiesItsDiskAtOnce()
     {
         var path = await CreateGuestAsync();
         var json = await Agent.SendAsync(HttpMethod.Post, path + "?action=save", Lines(
@@ -69,7 +71,7 @@ public sealed class VmSaveTests : VmTestBase
     }
 
     [Fact]
-    public async Task Save_without_a_root_disk_is_a_conflict()
+    public async Task Save_WithoutARootDiskIsAConflict()
     {
         var path = await CreateAsync("/compute/", ComputeKind, "X-OCCI-Attribute: occi.compute.memory=0.125");
         var r = await ActAsync(path, "save", "hot");

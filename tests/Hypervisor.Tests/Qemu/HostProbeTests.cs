@@ -2,17 +2,18 @@ using OcciAgent.Hypervisor.Qemu;
 
 namespace OcciAgent.Hypervisor.Tests.Qemu;
 
+[Trait("Category", "Integration")]
 public class HostProbeTests
 {
     private const string Vmx = "processor\t: 0\nflags\t\t: fpu vme de pse vmx sse2\n\nprocessor\t: 1\n";
     private const string NoVirt = "processor\t: 0\nflags\t\t: fpu vme de pse sse2 hypervisor\n";
 
     [Fact]
-    public void Kvm_only_with_cpu_flag_hardware_module_and_device() =>
+    public void Kvm_OnlyWithCpuFlagHardwareModuleAndDevice() =>
         Assert.Equal(Accelerator.Kvm, HostProbe.ChooseAccelerator("auto", Vmx, true, ["kvm", "kvm_intel"]).Accelerator);
 
     [Fact]
-    public void No_vmx_or_svm_means_tcg()
+    public void No_VmxOrSvmMeansTcg()
     {
         var (accel, reason) = HostProbe.ChooseAccelerator("auto", NoVirt, true, ["kvm", "kvm_intel"]);
         Assert.Equal(Accelerator.Tcg, accel);
@@ -21,7 +22,7 @@ public class HostProbeTests
 
     /// <summary>docs/host-notes.md: the paravirtual kvm_pvm opens /dev/kvm but cannot boot a guest.</summary>
     [Fact]
-    public void Paravirtual_kvm_module_means_tcg()
+    public void Paravirtual_KvmModuleMeansTcg()
     {
         var (accel, reason) = HostProbe.ChooseAccelerator("auto", Vmx, true, ["kvm", "kvm_pvm"]);
         Assert.Equal(Accelerator.Tcg, accel);
@@ -29,14 +30,14 @@ public class HostProbeTests
     }
 
     [Fact]
-    public void Missing_device_or_module_means_tcg()
+    public void Missing_DeviceOrModuleMeansTcg()
     {
         Assert.Equal(Accelerator.Tcg, HostProbe.ChooseAccelerator("auto", Vmx, false, ["kvm", "kvm_intel"]).Accelerator);
         Assert.Equal(Accelerator.Tcg, HostProbe.ChooseAccelerator("auto", Vmx, true, ["kvm"]).Accelerator);
     }
 
     [Fact]
-    public void Configuration_forces_either()
+    public void Configuration_ForcesEither()
     {
         Assert.Equal(Accelerator.Tcg, HostProbe.ChooseAccelerator("tcg", Vmx, true, ["kvm_intel"]).Accelerator);
         var (accel, reason) = HostProbe.ChooseAccelerator("kvm", NoVirt, false, []);
@@ -46,12 +47,12 @@ public class HostProbeTests
     }
 
     [Fact]
-    public void Version_is_read_from_the_first_line() =>
+    public void Version_IsReadFromTheFirstLine() =>
         Assert.Equal("7.2.19", HostProbe.ParseVersion("QEMU emulator version 7.2.19 (Debian 1:7.2+dfsg-7+deb12u18)\nCopyright (c) 2003-2022"));
 
     /// <summary>On this host (no vmx/svm, or kvm_pvm) the real probe must pick TCG and find QEMU.</summary>
     [Fact]
-    public async Task Real_probe_finds_qemu_and_explains_the_accelerator()
+    public async Task Real_ProbeFindsQemuAndExplainsTheAccelerator()
     {
         var host = await HostProbe.ProbeAsync("qemu-system-x86_64", "auto", CancellationToken.None);
         Assert.True(host.CanRunVms, host.Problem);
@@ -62,7 +63,7 @@ public class HostProbeTests
     }
 
     [Fact]
-    public async Task Missing_qemu_names_the_package()
+    public async Task Missing_QemuNamesThePackage()
     {
         var host = await HostProbe.ProbeAsync("/nonexistent/qemu-system-x86_64", "auto", CancellationToken.None);
         Assert.False(host.CanRunVms);

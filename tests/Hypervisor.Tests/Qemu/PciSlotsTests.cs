@@ -5,6 +5,7 @@ namespace OcciAgent.Hypervisor.Tests.Qemu;
 
 /// <summary>Every disk and NIC sits in an explicit PCI slot of its own range, so that adding or removing a
 /// disk never moves a NIC (the guest would rename it: ens3 becomes ens4).</summary>
+[Trait("Category", "Integration")]
 public class PciSlotsTests
 {
     private static readonly VmPaths Paths = new("/v/qmp.sock", "/v/serial.sock", "/v/qemu.pid");
@@ -22,11 +23,11 @@ public class PciSlotsTests
 
     /// <summary>The slots of a VM with three disks and two NICs, as QEMU gets them.</summary>
     [Fact]
-    public void Disks_and_nics_get_slots_from_their_own_ranges() =>
+    public void Disks_AndNicsGetSlotsFromTheirOwnRanges() =>
         QemuArgsTests.AssertGolden("slots", QemuArgs.Build(Spec([Disk("vda"), Disk("vdb"), Disk("vdc")], [Nic("n1", 1), Nic("n2", 2)])));
 
     [Fact]
-    public void Adding_a_disk_leaves_the_nic_device_as_it_was()
+    public void Adding_ADiskLeavesTheNicDeviceAsItWas()
     {
         var before = QemuArgs.Build(Spec([Disk("vda")], [Nic("n1", 1)]));
         var after = QemuArgs.Build(Spec([Disk("vda"), Disk("vdb")], [Nic("n1", 1)]));
@@ -36,7 +37,7 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void Removing_a_disk_leaves_the_nics_where_they_were_and_a_kept_disk_keeps_its_slot()
+    public void Removing_ADiskLeavesTheNicsWhereTheyWereAndAKeptDiskKeepsItsSlot()
     {
         var first = SlotsOf(Spec([Disk("vda"), Disk("vdb"), Disk("vdc")], [Nic("n1", 1), Nic("n2", 2)]));
         var second = SlotFile.Of(PciSlots.Assign(Spec([Disk("vda"), Disk("vdc")], [Nic("n1", 1), Nic("n2", 2)]), first));
@@ -44,7 +45,7 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void Stored_slots_are_kept_and_new_devices_take_the_lowest_free_slot()
+    public void Stored_SlotsAreKeptAndNewDevicesTakeTheLowestFreeSlot()
     {
         // n2 was hot-plugged into slot 0x04 while n1 (0x03) was unplugged; then n0 appeared while the VM was off.
         var stored = new Dictionary<string, int> { ["nic-n2"] = 0x04, ["dev-vdb"] = 0x0e };
@@ -53,7 +54,7 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void Stored_slots_that_collide_or_left_the_range_are_given_afresh_without_collision()
+    public void Stored_SlotsThatCollideOrLeftTheRangeAreGivenAfreshWithoutCollision()
     {
         // A damaged or hand-edited file: two devices on one slot, a NIC in the disk range.
         var stored = new Dictionary<string, int> { ["nic-n1"] = 0x05, ["nic-n2"] = 0x05, ["nic-n3"] = 0x0b };
@@ -62,7 +63,7 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void Ranges_do_not_overlap_and_avoid_the_chipset()
+    public void Ranges_DoNotOverlapAndAvoidTheChipset()
     {
         Assert.Empty(PciSlots.Disks.Slots.Intersect(PciSlots.Nics.Slots));
         Assert.DoesNotContain(PciSlots.Disks.Slots.Concat(PciSlots.Nics.Slots), s => s is < 0x02 or > 0x1f);
@@ -70,7 +71,7 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void A_ninth_nic_is_refused_with_a_message_naming_the_limit()
+    public void A_NinthNicIsRefusedWithAMessageNamingTheLimit()
     {
         var nics = Enumerable.Range(1, 9).Select(i => Nic("n" + i, i)).ToList();
         var e = Assert.Throws<ArgumentException>(() => QemuArgs.Build(Spec([Disk("vda")], nics)));
@@ -78,12 +79,12 @@ public class PciSlotsTests
     }
 
     [Fact]
-    public void A_given_slot_outside_the_range_is_refused() =>
+    public void A_GivenSlotOutsideTheRangeIsRefused() =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Spec([Disk("vda") with { Slot = 0x03 }], [])));
 
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public void The_slot_file_round_trips_and_is_private()
+    public void The_SlotFileRoundTripsAndIsPrivate()
     {
         using var dir = new Volumes.TempDirectory();
         var path = dir.File("pci-slots");

@@ -4,6 +4,7 @@ namespace OcciAgent.Hypervisor.Tests.Qemu;
 
 /// <summary>The QEMU command line is a pure function of the spec: compared with golden files
 /// (one argument per line) so any change to it is a visible diff.</summary>
+[Trait("Category", "Integration")]
 public class QemuArgsTests
 {
     private static readonly VmPaths Paths = new("/var/lib/occi/vms/x/qmp.sock", "/var/lib/occi/vms/x/serial.sock", "/var/lib/occi/vms/x/qemu.pid");
@@ -21,11 +22,11 @@ public class QemuArgsTests
     }
 
     [Fact]
-    public void Minimal_vm_has_no_implicit_devices_a_qmp_socket_and_a_serial_socket() =>
+    public void Minimal_VmHasNoImplicitDevicesAQmpSocketAndASerialSocket() =>
         AssertGolden("minimal", QemuArgs.Build(Minimal));
 
     [Fact]
-    public void Full_vm_with_kernel_boot_disks_nics_and_fw_cfg() =>
+    public void Full_VmWithKernelBootDisksNicsAndFwCfg() =>
         AssertGolden("full", QemuArgs.Build(Minimal with
         {
             Cores = 2,
@@ -41,7 +42,7 @@ public class QemuArgsTests
 
     /// <summary>A title with ',' and '=' stays one value of -name.</summary>
     [Fact]
-    public void Title_with_comma_and_equals_cannot_inject_options()
+    public void Title_WithCommaAndEqualsCannotInjectOptions()
     {
         var args = QemuArgs.Build(Minimal with { Name = "web,debug-threads=off,process=evil=1" });
         var name = args[args.ToList().IndexOf("-name") + 1];
@@ -49,7 +50,7 @@ public class QemuArgsTests
     }
 
     [Fact]
-    public void Paths_with_commas_are_escaped_in_every_option()
+    public void Paths_WithCommasAreEscapedInEveryOption()
     {
         var p = new VmPaths("/s,a/qmp.sock", "/s,a/serial.sock", "/s,a/qemu.pid");
         var args = QemuArgs.Build(Minimal with
@@ -67,34 +68,34 @@ public class QemuArgsTests
     [InlineData("vd")]
     [InlineData("sda")]
     [InlineData("vdb,id=x")]
-    public void Bad_device_ids_are_refused(string deviceId) =>
+    public void Bad_DeviceIdsAreRefused(string deviceId) =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Minimal with { Disks = [new VmDisk(deviceId, "/x.qcow2")] }));
 
     [Theory]
     [InlineData("tap0,script=/bin/evil", "52:54:00:12:34:56")]
     [InlineData("averyveryverylongtapname", "52:54:00:12:34:56")]
     [InlineData("tap0", "52:54:00:12:34:56,romfile=/x")]
-    public void Bad_nic_values_are_refused(string tap, string mac) =>
+    public void Bad_NicValuesAreRefused(string tap, string mac) =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Minimal with { Nics = [new VmNic("if0", tap, mac)] }));
 
     [Fact]
-    public void Line_breaks_in_a_kernel_command_line_are_refused() =>
+    public void Line_BreaksInAKernelCommandLineAreRefused() =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Minimal with { Boot = new DirectBoot("/k", null, "a\nb") }));
 
     [Fact]
-    public void Name_with_nul_is_refused() =>
+    public void Name_WithNulIsRefused() =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Minimal with { Name = "a\0b" }));
 
     [Theory]
     [InlineData(0, 512)]
     [InlineData(1, 8)]
-    public void Impossible_resources_are_refused(int cores, int mib) =>
+    public void Impossible_ResourcesAreRefused(int cores, int mib) =>
         Assert.Throws<ArgumentException>(() => QemuArgs.Build(Minimal with { Cores = cores, MemoryMiB = mib }));
 
     /// <summary>The option strings are accepted by the real QEMU parser: QEMU starts paused with
     /// them (no guest runs) and quits. A mis-escaped value would make it exit with an error.</summary>
     [Fact]
-    public async Task Real_qemu_accepts_the_generated_arguments()
+    public async Task Real_QemuAcceptsTheGeneratedArguments()
     {
         var qemu = HostProbe.FindExecutable("qemu-system-x86_64");
         Assert.True(qemu is not null, "qemu-system-x86_64 is required (scripts/deps installs qemu-system-x86)");

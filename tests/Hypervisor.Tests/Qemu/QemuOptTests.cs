@@ -2,6 +2,7 @@ using OcciAgent.Hypervisor.Qemu;
 
 namespace OcciAgent.Hypervisor.Tests.Qemu;
 
+[Trait("Category", "Unit")]
 public sealed class QemuOptTests
 {
     [Theory]

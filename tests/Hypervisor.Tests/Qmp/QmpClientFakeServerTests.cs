@@ -7,6 +7,7 @@ namespace OcciAgent.Hypervisor.Tests.Qmp;
 
 /// <summary>The client against a scripted peer: framing, matching and failure paths that real QEMU
 /// cannot be made to produce on demand.</summary>
+[Trait("Category", "Integration")]
 public sealed class QmpClientFakeServerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

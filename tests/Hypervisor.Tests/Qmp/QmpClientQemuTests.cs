@@ -16,6 +16,7 @@ public sealed class QemuCollection
 
 /// <summary>The client against real <c>qemu-system-x86_64</c> (Debian package qemu-system-x86).</summary>
 [Collection(QemuCollection.Name)]
+[Trait("Category", "Vm")]
 public sealed partial class QmpClientQemuTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

@@ -6,6 +6,7 @@ namespace OcciAgent.Hypervisor.Tests.Qmp;
 
 /// <summary>Each typed command against a scripted peer: the exact command and arguments on the wire, and
 /// its reply read into the reply record.</summary>
+[Trait("Category", "Integration")]
 public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
 {
     private readonly FakeQmpServer _server = new();
@@ -42,7 +43,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     [InlineData("stop")]
     [InlineData("system_powerdown")]
     [InlineData("system_reset")]
-    public async Task Run_state_commands_take_no_arguments(string name)
+    public async Task Run_StateCommandsTakeNoArguments(string name)
     {
         var sent = await SentBy(name switch
         {
@@ -60,7 +61,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     [InlineData("guest-panicked", false, QmpRunState.GuestPanicked)]
     [InlineData("finish-migrate", false, QmpRunState.FinishMigrate)]
     [InlineData("some-future-state", false, QmpRunState.Unknown)]
-    public async Task Query_status_reads_the_run_state_as_an_enum(string wire, bool running, QmpRunState expected)
+    public async Task Query_StatusReadsTheRunStateAsAnEnum(string wire, bool running, QmpRunState expected)
     {
         QmpStatus? status = null;
         var sent = await SentBy(async c => status = await c.QueryStatusAsync(),
@@ -74,7 +75,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     [InlineData("""{"running": true}""")]
     [InlineData("""{"status": 3, "running": true}""")]
     [InlineData("[]")]
-    public async Task A_reply_of_another_shape_names_the_command_and_quotes_the_reply(string reply)
+    public async Task A_ReplyOfAnotherShapeNamesTheCommandAndQuotesTheReply(string reply)
     {
         var running = _client!.QueryStatusAsync();
         var command = await _peer!.ReadCommandAsync();
@@ -85,7 +86,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Disk_hotplug_calls_carry_the_same_values_as_its_command_line()
+    public async Task Disk_HotplugCallsCarryTheSameValuesAsItsCommandLine()
     {
         var disk = new VmDisk("vdb", "/d,x/data.qcow2", ReadOnly: true) { Slot = 0x0b };
         var add = await SentBy(c => disk.AddBackendAsync(c, default));
@@ -101,7 +102,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Nic_hotplug_calls_carry_the_same_values_as_its_command_line()
+    public async Task Nic_HotplugCallsCarryTheSameValuesAsItsCommandLine()
     {
         var nic = new VmNic("nab", "occiab", "52:54:00:12:34:56") { Slot = 0x04 };
         var add = await SentBy(c => nic.AddBackendAsync(c, default));
@@ -120,7 +121,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Block_commands_send_their_arguments()
+    public async Task Block_CommandsSendTheirArguments()
     {
         var resize = await SentBy(c => c.BlockResizeAsync(new BlockResize("disk-vdb", 1L << 33)));
         var snapshot = await SentBy(c => c.BlockdevSnapshotInternalSyncAsync(new BlockdevSnapshotInternal("disk-vdb", "s1")));
@@ -129,7 +130,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Job_commands_send_their_arguments_and_read_the_jobs()
+    public async Task Job_CommandsSendTheirArgumentsAndReadTheJobs()
     {
         var backup = await SentBy(c => c.DriveBackupAsync(new DriveBackup("capture-vdb", "disk-vdb", "/t.qcow2", "qcow2", "full", "absolute-paths", false)));
         var save = await SentBy(c => c.SnapshotSaveAsync(new SnapshotJob("h", "tag", "disk-vda", ["disk-vda"])));
@@ -150,7 +151,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Query_pci_reads_the_slots_and_qdev_ids()
+    public async Task Query_PciReadsTheSlotsAndQdevIds()
     {
         PciBus[] buses = [];
         var sent = await SentBy(async c => buses = await c.QueryPciAsync(),
@@ -161,7 +162,7 @@ public sealed class QmpCommandsFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Quit_request_returns_when_qemu_closes_without_replying()
+    public async Task Quit_RequestReturnsWhenQemuClosesWithoutReplying()
     {
         var quitting = _client!.RequestQuitAsync();
         Assert.Equal("quit", (await _peer!.ReadCommandAsync()).Execute);

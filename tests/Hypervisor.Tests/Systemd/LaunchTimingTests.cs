@@ -16,7 +16,7 @@ public sealed class LaunchTimingTests(ITestOutputHelper output) : SystemdHarness
     private const int Rounds = 5;
 
     [SystemdFact(Timeout = 300_000)]
-    public async Task The_systemd_and_daemon_launchers_both_bring_the_same_vm_to_qmp()
+    public async Task The_SystemdAndDaemonLaunchersBothBringTheSameVmToQmp()
     {
         var systemd = new SystemdLauncher(Manager, QemuPath, Slice, TimeSpan.FromSeconds(30));
         var timings = new List<LaunchTimings>();

@@ -25,7 +25,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task A_vm_runs_as_an_active_unit_in_its_slice_whose_main_pid_is_the_qemu_we_talk_to()
+    public async Task A_VmRunsAsAnActiveUnitInItsSliceWhoseMainPidIsTheQemuWeTalkTo()
     {
         var launcher = Launcher();
         var (dir, spec) = NewVm();
@@ -60,7 +60,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task A_running_vm_is_registered_with_machined_and_dropped_when_its_unit_ends()
+    public async Task A_RunningVmIsRegisteredWithMachinedAndDroppedWhenItsUnitEnds()
     {
         var launcher = Launcher();
         var warnings = new List<string>();
@@ -86,7 +86,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task Qemu_refusing_its_arguments_fails_the_launch_with_its_own_message()
+    public async Task Qemu_RefusingItsArgumentsFailsTheLaunchWithItsOwnMessage()
     {
         var launcher = Launcher();
         var (_, spec) = NewVm();
@@ -99,7 +99,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task Qemu_failing_after_it_made_its_sockets_fails_the_launch_with_its_own_message()
+    public async Task Qemu_FailingAfterItMadeItsSocketsFailsTheLaunchWithItsOwnMessage()
     {
         var launcher = Launcher();
         var (dir, spec) = NewVm();
@@ -111,7 +111,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 60_000)]
-    public async Task A_binary_that_cannot_be_executed_fails_the_start_job()
+    public async Task A_BinaryThatCannotBeExecutedFailsTheStartJob()
     {
         var launcher = Launcher(Path.Combine(Dir, "no-such-qemu"));
         var (_, spec) = NewVm();
@@ -120,7 +120,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task A_vm_reattaches_by_the_peer_pid_of_its_socket_and_a_new_supervisor_controls_it()
+    public async Task A_VmReattachesByThePeerPidOfItsSocketAndANewSupervisorControlsIt()
     {
         var (dir, spec) = NewVm();
         var first = new VirtualMachine(dir, Launcher(), new VmOptions());
@@ -144,7 +144,7 @@ public sealed class SystemdLauncherTests : SystemdHarness
     }
 
     [SystemdFact(Timeout = 120_000)]
-    public async Task Systemctl_stop_ends_the_vm_and_the_supervisor_sees_it_end()
+    public async Task Systemctl_StopEndsTheVmAndTheSupervisorSeesItEnd()
     {
         var (dir, spec) = NewVm();
         var vm = new VirtualMachine(dir, Launcher(), new VmOptions());

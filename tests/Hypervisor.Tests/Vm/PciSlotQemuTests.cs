@@ -11,6 +11,7 @@ namespace OcciAgent.Hypervisor.Tests.Vm;
 /// gains a disk and a NIC by hot-plug and is then booted again with its devices in another order. QEMU runs
 /// in a network namespace of its own (<c>unshare --net</c>), where it creates the taps it is given and
 /// where they vanish with it.</summary>
+[Trait("Category", "Vm")]
 [Collection(QemuCollection.Name)]
 public sealed class PciSlotQemuTests : IAsyncLifetime
 {
@@ -71,7 +72,7 @@ public sealed class PciSlotQemuTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 120000)]
-    public async Task Nics_keep_their_slots_when_disks_and_nics_are_added_live_and_across_a_reboot()
+    public async Task Nics_KeepTheirSlotsWhenDisksAndNicsAreAddedLiveAndAcrossAReboot()
     {
         await _vm.StartAsync(_ => Spec([Disk("vda")], [Nic("n1", 1), Nic("n3", 3)]), CancellationToken.None);
         Assert.Equal(new Dictionary<string, int> { ["dev-vda"] = 0x02, ["nic-n1"] = 0x03, ["nic-n3"] = 0x04 }, await QemuSlotsAsync());
@@ -99,7 +100,7 @@ public sealed class PciSlotQemuTests : IAsyncLifetime
     /// the NIC after it) and wrote no slot file. A VM it hibernated resumes in that placement, which its saved
     /// device state needs; its next cold boot moves to the fixed slots and records them.</summary>
     [Fact(Timeout = 120000)]
-    public async Task A_vm_hibernated_with_implicit_slots_resumes_in_them_then_boots_into_fixed_slots()
+    public async Task A_VmHibernatedWithImplicitSlotsResumesInThemThenBootsIntoFixedSlots()
     {
         var legacy = new Dictionary<string, int> { ["dev-vda"] = 0x02, ["dev-vdb"] = 0x03, ["nic-n1"] = 0x04 };
         await _vm.StartAsync(_ => Spec([Disk("vda"), Disk("vdb")], [Nic("n1", 1)]) with { ImplicitSlots = true }, CancellationToken.None);

@@ -7,6 +7,7 @@ namespace OcciAgent.Hypervisor.Tests.Vm;
 
 /// <summary>The console log stays within its bound however much the guest prints, and keeps the
 /// newest output. A unix socket stands in for QEMU's serial chardev.</summary>
+[Trait("Category", "Integration")]
 public class SerialConsoleTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -14,7 +15,7 @@ public class SerialConsoleTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Log_is_bounded_and_keeps_the_newest_output()
+    public async Task Log_IsBoundedAndKeepsTheNewestOutput()
     {
         var sock = _dir.File("serial.sock");
         var log = _dir.File("console.log");
@@ -39,7 +40,7 @@ public class SerialConsoleTests : IDisposable
     }
 
     [Fact]
-    public async Task Input_reaches_the_guest_side()
+    public async Task Input_ReachesTheGuestSide()
     {
         var sock = _dir.File("serial.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

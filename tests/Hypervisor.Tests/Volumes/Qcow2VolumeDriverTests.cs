@@ -5,6 +5,7 @@ using OcciAgent.Hypervisor.Volumes;
 namespace OcciAgent.Hypervisor.Tests.Volumes;
 
 /// <summary>Runs the driver against the real qemu-img in a per-test temporary directory.</summary>
+[Trait("Category", "Integration")]
 public sealed class Qcow2VolumeDriverTests : IDisposable
 {
     private const long GiB = 1L << 30;

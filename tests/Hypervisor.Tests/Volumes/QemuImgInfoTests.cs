@@ -2,6 +2,7 @@ using OcciAgent.Hypervisor.Volumes;
 
 namespace OcciAgent.Hypervisor.Tests.Volumes;
 
+[Trait("Category", "Integration")]
 public sealed class QemuImgInfoTests
 {
     // Captured from QEMU 7.2 `qemu-img info --output=json -U ov.qcow2` (an overlay with one snapshot).

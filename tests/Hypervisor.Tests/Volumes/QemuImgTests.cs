@@ -2,6 +2,7 @@ using OcciAgent.Hypervisor.Volumes;
 
 namespace OcciAgent.Hypervisor.Tests.Volumes;
 
+[Trait("Category", "Integration")]
 public sealed class QemuImgTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bus choice and bus failure, with real dbus-daemon and dnsmasq processes.</summary>
+[Trait("Category", "Integration")]
 public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
     private readonly TempRunDir _runDir2 = new();
@@ -19,7 +20,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Auto_takes_a_private_bus_when_the_system_bus_cannot_carry_our_names()
+    public async Task Auto_TakesAPrivateBusWhenTheSystemBusCannotCarryOurNames()
     {
         // This machine runs no system bus (docs/host-notes.md); where one runs without our policy file,
         // the name probe fails instead: a private bus either way.
@@ -30,7 +31,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Forcing_an_unusable_system_bus_is_an_error_naming_it()
+    public async Task Forcing_AnUnusableSystemBusIsAnErrorNamingIt()
     {
         var server = NewServer(_runDir.Path, "system");
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
@@ -38,7 +39,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_bus_setting_that_is_neither_keyword_nor_address_is_refused()
+    public async Task A_BusSettingThatIsNeitherKeywordNorAddressIsRefused()
     {
         var server = NewServer(_runDir.Path, "sytem");
         var e = await Assert.ThrowsAsync<ArgumentException>(() => server.StartAsync(CancellationToken.None));
@@ -46,7 +47,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_private_bus_left_running_by_an_earlier_agent_is_replaced()
+    public async Task A_PrivateBusLeftRunningByAnEarlierAgentIsReplaced()
     {
         // What a crashed agent leaves: its dbus-daemon with our config, pid file and socket.
         var conf = Path.Combine(_runDir.Path, "bus.conf");
@@ -73,7 +74,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task An_explicit_bus_address_carries_the_lease_signals()
+    public async Task An_ExplicitBusAddressCarriesTheLeaseSignals()
     {
         // Server A's private bus stands in for a bus the operator runs.
         var owner = NewServer(_runDir.Path, "private");
@@ -93,7 +94,7 @@ public sealed class DhcpBusTests(ITestOutputHelper output) : DhcpTestBase(output
     }
 
     [Fact(Timeout = 90_000)]
-    public async Task When_the_private_bus_dies_it_is_restarted_and_dnsmasq_rejoins_it()
+    public async Task When_ThePrivateBusDiesItIsRestartedAndDnsmasqRejoinsIt()
     {
         var server = NewServer(_runDir.Path, "private");
         await server.StartAsync(CancellationToken.None);

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>Bad input and broken environments end in a message naming the problem.</summary>
+[Trait("Category", "Integration")]
 public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
 
@@ -16,7 +17,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task EnsureAsync_before_StartAsync_says_so()
+    public async Task EnsureAsync_BeforeStartAsyncSaysSo()
     {
         await using var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path), _log);
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None));
@@ -24,7 +25,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_bad_scope_is_refused_before_anything_runs()
+    public async Task A_BadScopeIsRefusedBeforeAnythingRuns()
     {
         var server = await StartAsync();
         var e = await Assert.ThrowsAsync<ArgumentException>(() =>
@@ -35,7 +36,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_missing_bridge_fails_with_dnsmasqs_own_words()
+    public async Task A_MissingBridgeFailsWithDnsmasqsOwnWords()
     {
         var server = await StartAsync();
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
@@ -46,7 +47,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_missing_dnsmasq_binary_is_named()
+    public async Task A_MissingDnsmasqBinaryIsNamed()
     {
         var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path, Dnsmasq: "/nonexistent/dnsmasq", Bus: "private"), _log);
         _servers.Add(server);
@@ -57,7 +58,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_missing_dbus_daemon_is_named()
+    public async Task A_MissingDbusDaemonIsNamed()
     {
         var server = new DnsmasqDhcpServer(new DhcpOptions(_runDir.Path, Bus: "private", DbusDaemon: "/nonexistent/dbus-daemon"), _log);
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(CancellationToken.None));
@@ -71,7 +72,7 @@ public sealed class DhcpErrorTests(ITestOutputHelper output) : DhcpTestBase(outp
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_relative_run_directory_is_refused()
+    public async Task A_RelativeRunDirectoryIsRefused()
     {
         await using var server = new DnsmasqDhcpServer(new DhcpOptions("var/dhcp"), _log);
         var e = await Assert.ThrowsAsync<ArgumentException>(() => server.StartAsync(CancellationToken.None));

@@ -3,12 +3,13 @@ using OcciAgent.Net.Dhcp;
 
 namespace OcciAgent.Net.Tests.Dhcp;
 
+[Trait("Category", "Unit")]
 public sealed class DhcpScopeValidatorTests
 {
     private static readonly DhcpScope Good = DhcpTestScopes.Scope(reservations: [new("02:00:00:00:00:01", IPAddress.Parse("10.77.0.5"))]);
 
     [Fact]
-    public void A_good_scope_passes() => DhcpScopeValidator.Validate(Good);
+    public void A_GoodScopePasses() => DhcpScopeValidator.Validate(Good);
 
     public static TheoryData<DhcpScope, string> BadScopes => new()
     {
@@ -35,7 +36,7 @@ public sealed class DhcpScopeValidatorTests
 
     [Theory]
     [MemberData(nameof(BadScopes))]
-    public void A_bad_value_is_named_in_the_message(DhcpScope scope, string expected)
+    public void A_BadValueIsNamedInTheMessage(DhcpScope scope, string expected)
     {
         var e = Assert.Throws<ArgumentException>(() => DhcpScopeValidator.Validate(scope));
         Assert.Contains(expected, e.Message);
@@ -43,7 +44,7 @@ public sealed class DhcpScopeValidatorTests
     }
 
     [Fact]
-    public void All_problems_are_reported_at_once()
+    public void All_ProblemsAreReportedAtOnce()
     {
         var e = Assert.Throws<ArgumentException>(() => DhcpScopeValidator.Validate(Good with { Key = "X", Bridge = "" }));
         Assert.Contains("key 'X'", e.Message);
@@ -55,5 +56,5 @@ public sealed class DhcpScopeValidatorTests
     [InlineData(30, "255.255.255.252")]
     [InlineData(8, "255.0.0.0")]
     [InlineData(20, "255.255.240.0")]
-    public void Netmask_of_a_prefix(int prefix, string mask) => Assert.Equal(mask, DhcpScopeValidator.Netmask(prefix));
+    public void Netmask_OfAPrefix(int prefix, string mask) => Assert.Equal(mask, DhcpScopeValidator.Netmask(prefix));
 }

@@ -3,12 +3,13 @@ using OcciAgent.Net.Dhcp;
 
 namespace OcciAgent.Net.Tests.Dhcp;
 
+[Trait("Category", "Unit")]
 public sealed class DnsmasqArgumentsTests
 {
     private static readonly DhcpPaths Paths = DhcpPaths.For("/run/occi", "n1");
 
     [Fact]
-    public void The_full_command_line_of_a_scope_with_a_router()
+    public void The_FullCommandLineOfAScopeWithARouter()
     {
         var scope = DhcpTestScopes.Scope("n1", [new("02:00:00:00:00:01", IPAddress.Parse("10.77.0.5"))]);
         Assert.Equal(
@@ -26,7 +27,7 @@ public sealed class DnsmasqArgumentsTests
     }
 
     [Fact]
-    public void Without_a_router_the_option_is_sent_empty_and_options_apply()
+    public void Without_ARouterTheOptionIsSentEmptyAndOptionsApply()
     {
         var args = DnsmasqArguments.Build(DhcpTestScopes.Scope("n1", router: false), Paths,
             new DhcpOptions("/run/occi") { PingCheck = false, LeaseTime = TimeSpan.FromMinutes(10), User = "nobody" });
@@ -37,7 +38,7 @@ public sealed class DnsmasqArgumentsTests
     }
 
     [Fact]
-    public void Reservations_are_not_on_the_command_line_but_in_the_hosts_file()
+    public void Reservations_AreNotOnTheCommandLineButInTheHostsFile()
     {
         var with = DnsmasqArguments.Build(DhcpTestScopes.Scope("n1", [new("02:00:00:00:00:01", IPAddress.Parse("10.77.0.5"))]), Paths, new("/run/occi"));
         var without = DnsmasqArguments.Build(DhcpTestScopes.Scope("n1"), Paths, new("/run/occi"));
@@ -54,5 +55,5 @@ public sealed class DnsmasqArgumentsTests
     [InlineData("dnsmasq-n1.conf", null)]
     [InlineData("bus.pid", null)]
     [InlineData("dnsmasq-n1.pid\n", null)]
-    public void Only_our_own_file_names_yield_a_key(string file, string? key) => Assert.Equal(key, DhcpPaths.KeyOf(file));
+    public void Only_OurOwnFileNamesYieldAKey(string file, string? key) => Assert.Equal(key, DhcpPaths.KeyOf(file));
 }

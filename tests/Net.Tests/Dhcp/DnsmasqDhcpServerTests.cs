@@ -7,6 +7,7 @@ namespace OcciAgent.Net.Tests.Dhcp;
 
 /// <summary>The real thing: dnsmasq serving a bridge in the test's own network namespace, a
 /// private dbus-daemon carrying its signals, busybox udhcpc as the guest.</summary>
+[Trait("Category", "Integration")]
 public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestBase(output)
 {
 
@@ -19,7 +20,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Lease_in_range_arrives_as_LeaseChanged_Added_and_in_Leases()
+    public async Task Lease_InRangeArrivesAsLeaseChangedAddedAndInLeases()
     {
         var clock = Stopwatch.StartNew();
         var server = await StartServerAsync();
@@ -45,7 +46,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task No_router_means_no_router_option()
+    public async Task No_RouterMeansNoRouterOption()
     {
         var server = await StartServerAsync();
         await server.EnsureAsync(DhcpTestScopes.Scope(router: false), CancellationToken.None);
@@ -55,7 +56,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Reservation_gives_the_reserved_address_and_a_change_is_reloaded_without_restart()
+    public async Task Reservation_GivesTheReservedAddressAndAChangeIsReloadedWithoutRestart()
     {
         var server = await StartServerAsync();
         var recorder = new LeaseRecorder(server);
@@ -77,7 +78,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 90_000)]
-    public async Task Dnsmasq_killed_with_SIGKILL_is_restarted_and_serves_again()
+    public async Task Dnsmasq_KilledWithSIGKILLIsRestartedAndServesAgain()
     {
         var server = await StartServerAsync();
         var recorder = new LeaseRecorder(server);
@@ -107,7 +108,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task StopAsync_leaves_no_process_and_no_file()
+    public async Task StopAsync_LeavesNoProcessAndNoFile()
     {
         var server = await StartServerAsync();
         await server.EnsureAsync(DhcpTestScopes.Scope(reservations: [new("02:00:00:00:00:01", IPAddress.Parse("10.77.0.5"))]), CancellationToken.None);
@@ -125,7 +126,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 90_000)]
-    public async Task A_new_server_recovers_the_leases_from_the_lease_file()
+    public async Task A_NewServerRecoversTheLeasesFromTheLeaseFile()
     {
         var first = await StartServerAsync();
         await first.EnsureAsync(DhcpTestScopes.Scope(), CancellationToken.None);
@@ -146,7 +147,7 @@ public sealed class DnsmasqDhcpServerTests(ITestOutputHelper output) : DhcpTestB
     }
 
     [Fact(Timeout = 90_000)]
-    public async Task RemoveLeftovers_stops_our_unknown_instances_and_never_touches_a_foreign_dnsmasq()
+    public async Task RemoveLeftovers_StopsOurUnknownInstancesAndNeverTouchesAForeignDnsmasq()
     {
         // Two instances "left running by an earlier agent": started like the server starts them,
         // with their pid files in the run directory. And a dnsmasq of somebody else's.

@@ -2,12 +2,13 @@ using OcciAgent.Net.Dhcp;
 
 namespace OcciAgent.Net.Tests.Dhcp;
 
+[Trait("Category", "Unit")]
 public sealed class LeaseFileTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     [Fact]
-    public void Lines_as_dnsmasq_writes_them_become_leases()
+    public void Lines_AsDnsmasqWritesThemBecomeLeases()
     {
         var leases = LeaseFile.Parse(
         [
@@ -29,6 +30,6 @@ public sealed class LeaseFileTests
     }
 
     [Fact]
-    public void A_missing_file_has_no_leases() =>
+    public void A_MissingFileHasNoLeases() =>
         Assert.Empty(LeaseFile.Read("/nonexistent/dnsmasq-n1.leases", "n1", Now));
 }

@@ -8,8 +8,8 @@ public sealed class HttpSettings
     public TlsSettings Tls { get; set; } = new();
     /// <summary>Plain http on an address other hosts can reach is refused unless this is set.</summary>
     public bool AllowInsecureRemote { get; set; }
-    /// <summary>Provider scheme prefix for templates (digest §2.8): provider-owned, never under
-    /// http://schemas.ogf.org/occi/ (S3).</summary>
+    /// <summary>Provider scheme prefix for templates (GFD.224 §3.5): provider-owned, never under
+    /// http://schemas.ogf.org/occi/ (GFD.221 §5.3.1, §5.5.1).</summary>
     public string SchemeBase { get; set; } = $"http://{SafeHost()}/occi/";
     /// <summary>Largest <c>number</c> accepted for pagination (GFD.223 §6: larger → 413).</summary>
     public int MaxPageSize { get; set; } = 1000;

@@ -4,6 +4,7 @@ using OcciAgent.Occi.Rendering.Json;
 
 namespace OcciAgent.Tests.Rendering.Json;
 
+[Trait("Category", "Unit")]
 public partial class JsonParserTests
 {
     private static OcciDocument Parse(string body) => new JsonParser().Parse([], body);

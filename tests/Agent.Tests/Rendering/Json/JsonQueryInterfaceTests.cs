@@ -8,6 +8,7 @@ using static OcciAgent.Tests.Rendering.Json.JsonTestSupport;
 namespace OcciAgent.Tests.Rendering.Json;
 
 /// <summary>The query interface (GFD.226 §3.2, §3.4, §3.5.1) of the agent's real catalog.</summary>
+[Trait("Category", "Unit")]
 public class JsonQueryInterfaceTests
 {
     private static JsonDocument Model()

@@ -7,6 +7,7 @@ using static OcciAgent.Tests.Rendering.Json.JsonTestSupport;
 
 namespace OcciAgent.Tests.Rendering.Json;
 
+[Trait("Category", "Unit")]
 public class JsonRendererTests
 {
     private readonly JsonRenderer _renderer = new();

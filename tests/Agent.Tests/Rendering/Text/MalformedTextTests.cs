@@ -4,6 +4,7 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Malformed text renderings are rejected with a message naming the problem (→ 400).</summary>
+[Trait("Category", "Unit")]
 public class MalformedTextTests
 {
     private const string Infra = "http://schemas.ogf.org/occi/infrastructure#";

@@ -7,6 +7,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Text examples T1–T5 in the style of GFD.229 §5: request bodies parse, responses render byte-exact.</summary>
+[Trait("Category", "Unit")]
 public class TextExamplesTests
 {
     private static readonly TextPlainRenderer Plain = new();

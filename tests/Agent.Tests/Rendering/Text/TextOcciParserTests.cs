@@ -3,6 +3,7 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>text/occi request parsing: headers only, repeated fields and comma lists (GFD.229 §7).</summary>
+[Trait("Category", "Unit")]
 public class TextOcciParserTests
 {
     private static readonly TextOcciParser Parser = new();

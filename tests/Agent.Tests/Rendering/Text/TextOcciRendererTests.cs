@@ -7,6 +7,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>text/occi responses: headers, one per name, comma-joined (GFD.229 §7); body OK.</summary>
+[Trait("Category", "Unit")]
 public class TextOcciRendererTests
 {
     private static readonly TextOcciRenderer Renderer = new();

@@ -4,6 +4,7 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Lenient parsing of text/plain bodies (GFD.229 §6; docs/conformance.md).</summary>
+[Trait("Category", "Unit")]
 public class TextPlainParserTests
 {
     private static readonly TextPlainParser Parser = new();

@@ -8,6 +8,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>Strict text/plain emission (GFD.229 §4.1, §5.1, §5.2).</summary>
+[Trait("Category", "Unit")]
 public class TextPlainRendererTests
 {
     private static readonly TextPlainRenderer Renderer = new();

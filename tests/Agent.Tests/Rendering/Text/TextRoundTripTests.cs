@@ -7,6 +7,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>What the renderers emit, the parsers read back unchanged, in both text renderings.</summary>
+[Trait("Category", "Unit")]
 public class TextRoundTripTests
 {
     private static OcciDocument ViaPlain(Func<IOcciRenderer, OcciOutput> render) =>

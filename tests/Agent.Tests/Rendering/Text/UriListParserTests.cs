@@ -4,6 +4,7 @@ using OcciAgent.Occi.Rendering.Text;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>text/uri-list request bodies (RFC 2483).</summary>
+[Trait("Category", "Unit")]
 public class UriListParserTests
 {
     [Fact]

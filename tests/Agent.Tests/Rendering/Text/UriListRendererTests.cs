@@ -6,6 +6,7 @@ using static OcciAgent.Tests.Rendering.Text.TextTestData;
 namespace OcciAgent.Tests.Rendering.Text;
 
 /// <summary>text/uri-list responses (RFC 2483, GFD.229 §8).</summary>
+[Trait("Category", "Unit")]
 public class UriListRendererTests
 {
     private static readonly UriListRenderer Renderer = new();

@@ -1,3 +1,4 @@
+using OcciAgent.Tests.Kit;
 using System.Net;
 using OcciAgent.Config;
 using OcciAgent.Hypervisor.Vm;
@@ -8,17 +9,19 @@ namespace OcciAgent.Tests.Vms.Systemd;
 
 /// <summary>How the launcher is configured and chosen, on any host: an unreachable bus is a
 /// real failed connection (a socket path that does not exist), not a fake.</summary>
+[Trait("Category", "Integration")]
 public sealed class LauncherChoiceTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-launcher-").FullName;
+    private readonly TempDir _temp = new("occi-launcher-");
+    private string _dir => _temp.Path;
     private string NoBus => "unix:path=" + Path.Combine(_dir, "no-bus-here");
 
-    public void Dispose() => Directory.Delete(_dir, true);
+    public void Dispose() => _temp.Dispose();
 
     private static Func<string, string?> Env(params (string, string)[] vars) => n => vars.FirstOrDefault(v => v.Item1 == n).Item2;
 
     [Fact]
-    public void Launcher_settings_come_from_file_then_environment()
+    public void Launcher_SettingsComeFromFileThenEnvironment()
     {
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "vmLauncher": "daemon", "systemdBus": "unix:path=/x", "vmSlice": "edge-vms.slice" }""");
@@ -32,14 +35,14 @@ public sealed class LauncherChoiceTests : IDisposable
 
     [Theory]
     [InlineData("OCCI_AGENT_VM_LAUNCHER", "libvirt", "vmLauncher 'libvirt' must be auto, systemd or daemon")]
-    public void A_bad_launcher_is_refused_by_name(string variable, string value, string message)
+    public void A_BadLauncherIsRefusedByName(string variable, string value, string message)
     {
         var e = Assert.Throws<ConfigException>(() => CommandLine.Parse([], Env((variable, value))));
         Assert.Equal(message, e.Message);
     }
 
     [Fact]
-    public void A_bad_slice_is_refused_by_name()
+    public void A_BadSliceIsRefusedByName()
     {
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "vmSlice": "vms" }""");
@@ -48,7 +51,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Auto_falls_back_to_the_daemon_launcher_and_says_why_when_systemd_does_not_answer()
+    public async Task Auto_FallsBackToTheDaemonLauncherAndSaysWhyWhenSystemdDoesNotAnswer()
     {
         var c = await LauncherSelection.ChooseAsync(new AgentOptions { SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.IsType<DaemonLauncher>(c.Launcher);
@@ -57,7 +60,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Daemon_is_used_when_forced()
+    public async Task Daemon_IsUsedWhenForced()
     {
         var c = await LauncherSelection.ChooseAsync(new AgentOptions { VmLauncher = "daemon", SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.IsType<DaemonLauncher>(c.Launcher);
@@ -65,7 +68,7 @@ public sealed class LauncherChoiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Forced_systemd_that_does_not_answer_refuses_vm_starts_with_the_reason()
+    public async Task Forced_SystemdThatDoesNotAnswerRefusesVmStartsWithTheReason()
     {
         await using var agent = await AgentServer.StartAsync(beforeStart: s =>
         {

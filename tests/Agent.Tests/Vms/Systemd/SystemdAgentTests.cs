@@ -165,7 +165,7 @@ public sealed class SystemdAgentTests : IAsyncLifetime
     }
 
     [SystemdFact(Timeout = 300_000)]
-    public async Task A_vm_is_a_unit_that_outlives_the_agent_and_obeys_the_next_one()
+    public async Task A_VmIsAUnitThatOutlivesTheAgentAndObeysTheNextOne()
     {
         Assert.Contains("launcher: systemd", await GetTextAsync("/host"));
         var path = await NewGuestAsync();
@@ -209,7 +209,7 @@ public sealed class SystemdAgentTests : IAsyncLifetime
     }
 
     [SystemdFact(Timeout = 300_000)]
-    public async Task A_vm_the_daemon_launcher_started_is_reattached_and_controlled_after_switching_to_systemd()
+    public async Task A_VmTheDaemonLauncherStartedIsReattachedAndControlledAfterSwitchingToSystemd()
     {
         await Agent.DisposeAsync();
         await StartAgentAsync("daemon");

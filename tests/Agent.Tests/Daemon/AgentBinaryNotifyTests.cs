@@ -1,14 +1,15 @@
 using System.Text.RegularExpressions;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The built agent as systemd runs it: NOTIFY_SOCKET and WATCHDOG_USEC set, stdout a
 /// pipe. It must say READY=1 once it serves, ping the watchdog while healthy, say STOPPING=1 on
 /// SIGTERM and exit 0, and log with syslog level prefixes and no colours.</summary>
+[Trait("Category", "Integration")]
 public partial class AgentBinaryNotifyTests
 {
     [Fact]
-    public async Task Ready_watchdog_stopping_and_journal_lines()
+    public async Task Ready_WatchdogStoppingAndJournalLines()
     {
         using var socket = new NotifySocket();
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>
@@ -51,7 +52,7 @@ public partial class AgentBinaryNotifyTests
     }
 
     [Fact]
-    public async Task Without_notify_socket_it_just_serves()
+    public async Task Without_NotifySocketItJustServes()
     {
         await using var agent = AgentProcess.Start(new Dictionary<string, string?>(), "--listen", "http://127.0.0.1:0");
         var end = DateTime.UtcNow.AddSeconds(60);

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OcciAgent.Systemd;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>Which console format applies where (the real output is checked in
 /// <see cref="AgentBinaryNotifyTests"/>).</summary>
+[Trait("Category", "Unit")]
 public class ConsoleFormatTests
 {
     [Theory]
@@ -16,13 +17,13 @@ public class ConsoleFormatTests
     [InlineData(null, false, true)]       // a pipe or a file
     [InlineData("", false, true)]
     [InlineData(null, true, false)]       // a terminal: colours
-    public void Systemd_format_unless_on_a_terminal(string? journalStream, bool terminal, bool systemd) =>
+    public void Systemd_FormatUnlessOnATerminal(string? journalStream, bool terminal, bool systemd) =>
         Assert.Equal(systemd, ConsoleFormat.UseSystemdFormat(journalStream, terminal));
 
     [Theory]
     [InlineData(true, ConsoleFormatterNames.Systemd)]
     [InlineData(false, ConsoleFormatterNames.Simple)]
-    public void Configure_selects_the_formatter(bool systemd, string formatter)
+    public void Configure_SelectsTheFormatter(bool systemd, string formatter)
     {
         var services = new ServiceCollection();
         services.AddLogging(l => ConsoleFormat.Configure(l, systemd));

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The receiving end of NOTIFY_SOCKET, as systemd has it: a unix datagram socket bound
 /// to a path in a fresh temporary directory (or to an abstract name). Removed on dispose.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The agent as its own process (the build output next to the tests, run by
 /// <c>dotnet</c>), with stdout and stderr captured through pipes: not a terminal, as under

@@ -1,26 +1,29 @@
+using OcciAgent.Tests.Kit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The built agent's listeners, as a user starts it: several at once, https with the
 /// generated or a configured certificate (checked with curl, by CA file and by public key pin),
 /// rotation without restart, the exposure policy, a busy port, and settings nobody gave it
 /// (appsettings.json, ASPNETCORE_URLS) that must not move it.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("Category", "Integration")]
 public sealed class ListenerBinaryTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly string _dir = Directory.CreateTempSubdirectory("occi-listen-").FullName;
+    private readonly TempDir _temp = new("occi-listen-");
+    private string _dir => _temp.Path;
     private static readonly Dictionary<string, string?> NoEnv = [];
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task A_busy_port_exits_1_with_one_line_and_no_stack_trace()
+    public async Task A_BusyPortExits1WithOneLineAndNoStackTrace()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();
@@ -35,7 +38,7 @@ public sealed class ListenerBinaryTests : IDisposable
     }
 
     [Fact]
-    public async Task Appsettings_json_and_ASPNETCORE_URLS_do_not_move_the_listener()
+    public async Task AppsettingsJsonAndAspnetcoreUrls_DoNotMoveTheListener()
     {
         var (own, fromUrls, fromKestrel, fromEnv, fromDotnetEnv) = (FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
         var cwd = Directory.CreateDirectory(Path.Combine(_dir, "cwd")).FullName;
@@ -61,7 +64,7 @@ public sealed class ListenerBinaryTests : IDisposable
     [InlineData("http://0.0.0.0:{0}")]
     [InlineData("http://192.0.2.1:{0}")]
     [InlineData("http://[::]:{0}")]
-    public async Task Plain_http_on_a_network_address_is_refused_with_one_line(string pattern)
+    public async Task Plain_HttpOnANetworkAddressIsRefusedWithOneLine(string pattern)
     {
         var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, FreePort());
         await using var agent = AgentProcess.Start(NoEnv, "--listen", "http://127.0.0.1:0", "--listen", url);
@@ -73,7 +76,7 @@ public sealed class ListenerBinaryTests : IDisposable
     }
 
     [Fact]
-    public async Task AllowInsecureRemote_serves_and_warns_at_start()
+    public async Task AllowInsecureRemote_ServesAndWarnsAtStart()
     {
         var port = FreePort();
         var config = Path.Combine(_dir, "agent.json");
@@ -88,7 +91,7 @@ public sealed class ListenerBinaryTests : IDisposable
     /// plain http and unix socket listeners serve at once; curl trusts it by --cacert and by
     /// --pinnedpubkey; /host, the start-up log and occi-agent check give the same fingerprint.</summary>
     [Fact]
-    public async Task Generated_certificate_serves_https_next_to_http_and_a_unix_socket()
+    public async Task Generated_CertificateServesHttpsNextToHttpAndAUnixSocket()
     {
         var (https, http) = (FreePort(), FreePort());
         var socket = Path.Combine(_dir, "agent.sock");
@@ -135,7 +138,7 @@ public sealed class ListenerBinaryTests : IDisposable
     /// <summary>tls.certificate/tls.key from the config; replaced files are served after SIGHUP
     /// and, without any signal, after the file watcher saw them; a broken pair keeps the last good one.</summary>
     [Fact]
-    public async Task Configured_pem_files_rotate_on_sighup_and_on_file_change()
+    public async Task Configured_PemFilesRotateOnSighupAndOnFileChange()
     {
         var port = FreePort();
         var (cert, key, ca) = (Path.Combine(_dir, "agent.pem"), Path.Combine(_dir, "agent.key"), Path.Combine(_dir, "ca.pem"));
@@ -169,7 +172,7 @@ public sealed class ListenerBinaryTests : IDisposable
     }
 
     [Fact]
-    public async Task A_configured_certificate_that_does_not_load_is_one_line_and_exit_2()
+    public async Task A_ConfiguredCertificateThatDoesNotLoadIsOneLineAndExit2()
     {
         var config = Path.Combine(_dir, "agent.json");
         var missing = Path.Combine(_dir, "missing.pem");

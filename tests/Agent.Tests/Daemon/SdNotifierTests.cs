@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using OcciAgent.Systemd;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The notifier against real unix datagram sockets.</summary>
+[Trait("Category", "Integration")]
 public class SdNotifierTests
 {
     [Theory]
@@ -11,7 +12,7 @@ public class SdNotifierTests
     [InlineData("")]
     [InlineData("relative/notify")]
     [InlineData("@")]
-    public void No_or_unusable_socket_disables_notifications(string? socket)
+    public void No_OrUnusableSocketDisablesNotifications(string? socket)
     {
         using var n = SdNotifier.Create(socket, "1000000", null, 42);
         Assert.False(n.Enabled);
@@ -26,7 +27,7 @@ public class SdNotifierTests
     [InlineData("0", null, 42, null)]
     [InlineData("soon", null, 42, null)]
     [InlineData(null, null, 42, null)]
-    public void Watchdog_interval_only_when_it_is_ours(string? usec, string? pid, int ownPid, double? expectedMs)
+    public void Watchdog_IntervalOnlyWhenItIsOurs(string? usec, string? pid, int ownPid, double? expectedMs)
     {
         using var n = SdNotifier.Create("/run/notify", usec, pid, ownPid);
         Assert.Equal(expectedMs, n.WatchdogInterval?.TotalMilliseconds);
@@ -35,7 +36,7 @@ public class SdNotifierTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Datagrams_reach_a_path_or_abstract_socket(bool abstractName)
+    public async Task Datagrams_ReachAPathOrAbstractSocket(bool abstractName)
     {
         using var socket = new NotifySocket(abstractName);
         using var n = SdNotifier.Create(socket.Address, null, null, Environment.ProcessId);
@@ -48,7 +49,7 @@ public class SdNotifierTests
     }
 
     [Fact]
-    public void A_socket_nobody_listens_on_is_reported_not_thrown()
+    public void A_SocketNobodyListensOnIsReportedNotThrown()
     {
         using var n = SdNotifier.Create("/nonexistent-dir/notify", null, null, 1);
         Assert.True(n.Enabled);
@@ -56,7 +57,7 @@ public class SdNotifierTests
     }
 
     [Fact]
-    public async Task Children_do_not_inherit_the_variables()
+    public async Task Children_DoNotInheritTheVariables()
     {
         using var socket = new NotifySocket();
         Environment.SetEnvironmentVariable(SdNotifier.SocketVariable, socket.Address);

@@ -5,15 +5,16 @@ using OcciAgent.Store;
 using OcciAgent.Systemd;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace OcciAgent.Tests.Service;
+namespace OcciAgent.Tests.Daemon;
 
 /// <summary>The watchdog's gating: pings follow the health probe. The probe is swapped for a
 /// controllable one here (the real probe is tested below against a real agent, and the whole
 /// chain in <see cref="AgentBinaryNotifyTests"/>).</summary>
+[Trait("Category", "Integration")]
 public class WatchdogTests
 {
     [Fact]
-    public async Task Pings_stop_while_the_probe_hangs_and_resume_after()
+    public async Task Pings_StopWhileTheProbeHangsAndResumeAfter()
     {
         using var socket = new NotifySocket();
         using var notifier = SdNotifier.Create(socket.Address, "200000", null, Environment.ProcessId); // 200 ms: ping every 100
@@ -47,7 +48,7 @@ public class WatchdogTests
     }
 
     [Fact]
-    public async Task A_failing_probe_is_logged_and_not_pinged()
+    public async Task A_FailingProbeIsLoggedAndNotPinged()
     {
         using var socket = new NotifySocket();
         using var notifier = SdNotifier.Create(socket.Address, "200000", null, Environment.ProcessId);
@@ -62,17 +63,17 @@ public class WatchdogTests
     [InlineData("http://0.0.0.0:8080", "http://127.0.0.1:8080")]
     [InlineData("http://[::]:9000", "http://[::1]:9000")]
     [InlineData("http://node.example:81", "http://node.example:81")]
-    public void Loopback_url_of_the_listen_address(string listen, string expected) =>
+    public void Loopback_UrlOfTheListenAddress(string listen, string expected) =>
         Assert.Equal(expected, AgentHealthProbe.LoopbackUrl([listen]));
 
     [Fact]
-    public void No_loopback_url_for_https_only() => Assert.Null(AgentHealthProbe.LoopbackUrl(["https://127.0.0.1:8443"]));
+    public void No_LoopbackUrlForHttpsOnly() => Assert.Null(AgentHealthProbe.LoopbackUrl(["https://127.0.0.1:8443"]));
 
     [Fact]
-    public void No_loopback_url_for_a_unix_socket_listener() => Assert.Null(AgentHealthProbe.LoopbackUrl(["http://unix:/run/occi-agent/agent.sock"]));
+    public void No_LoopbackUrlForAUnixSocketListener() => Assert.Null(AgentHealthProbe.LoopbackUrl(["http://unix:/run/occi-agent/agent.sock"]));
 
     [Fact]
-    public async Task The_real_probe_passes_on_a_serving_agent_and_fails_without_http()
+    public async Task The_RealProbePassesOnAServingAgentAndFailsWithoutHttp()
     {
         var dir = Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
         try
