@@ -20,20 +20,11 @@ public sealed partial class AgentServer
         var ns = "occi-t" + Guid.NewGuid().ToString("N")[..8];
         var dir = Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
-        var s = new AgentServer(dir) { Netns = ns };
-        try
+        return await StartOrCleanUpAsync(new AgentServer(dir) { Netns = ns }, beforeStart, () =>
         {
             Run("ip", "netns", "add", ns);
             Run("ip", "-n", ns, "link", "set", "lo", "up");
-            beforeStart?.Invoke(s);
-            await s.StartAgainAsync();
-            return s;
-        }
-        catch
-        {
-            await s.DisposeAsync();
-            throw;
-        }
+        });
     }
 
     private async Task StartProcessAsync()

@@ -39,17 +39,23 @@ public sealed partial class AgentServer : IAsyncDisposable
     {
         var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "occi-agent-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
-        var s = new AgentServer(dir);
+        return await StartOrCleanUpAsync(new AgentServer(dir), beforeStart);
+    }
+
+    /// <summary>Prepares and starts <paramref name="s"/>. If the agent does not start, its cause goes
+    /// to the test as it is, and what was made for it (namespace, lock, state dir) goes too:
+    /// cleaning up must not replace that cause.</summary>
+    private static async Task<AgentServer> StartOrCleanUpAsync(AgentServer s, Action<AgentServer>? beforeStart, Action? prepare = null)
+    {
         try
         {
+            prepare?.Invoke();
             beforeStart?.Invoke(s);
             await s.StartAgainAsync();
             return s;
         }
         catch
         {
-            // The agent did not start: its cause goes to the test as it is, and what was made
-            // for it (lock, state dir) goes too. Cleaning up must not replace that cause.
             await s.DisposeAsync();
             throw;
         }
