@@ -1,3 +1,4 @@
+using OcciAgent.Config.Settings;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,12 +97,12 @@ public static class AgentHost
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
         var tokens = new TokenFile(options.StateDir);
-        if (options.Auth == "tokens")
+        if (options.Http.Auth == AuthMode.Tokens)
             services.AddSingleton(sp => new TokenRegistry(tokens, sp.GetRequiredService<ILogger<TokenRegistry>>()));
 
         var app = builder.Build();
         var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
-        if (options.Auth == "none") Log.AuthNone(startLog);
+        if (options.Http.Auth == AuthMode.None) Log.AuthNone(startLog);
         else if (!tokens.Exists)
         {
             // First start: an admin token, readable only by the agent's user, so curl works at once.
@@ -110,7 +111,7 @@ public static class AgentHost
             Log.AdminTokenCreated(startLog, Path.GetFullPath(tokens.AdminTokenPath));
         }
         var gate = new AccessGate(new BrowserGuard(options.Listen, options.AllowedHosts, options.AllowedOrigins),
-            options.Auth == "tokens" ? app.Services.GetRequiredService<TokenRegistry>() : null,
+            options.Http.Auth == AuthMode.Tokens ? app.Services.GetRequiredService<TokenRegistry>() : null,
             options.SocketGroup, app.Services.GetRequiredService<ILogger<AccessGate>>());
         app.Use((ctx, next) => gate.InvokeAsync(ctx, () => next(ctx)));
         var handler = app.Services.GetRequiredService<OcciHandler>();

@@ -36,7 +36,6 @@ public sealed class AgentOptions
     public int MaxPageSize { get => Http.MaxPageSize; set => Http.MaxPageSize = value; }
     public int MaxRequestBytes { get => Http.MaxRequestBytes; set => Http.MaxRequestBytes = value; }
     public int MaxUserMixins { get => Http.MaxUserMixins; set => Http.MaxUserMixins = value; }
-    public string Auth { get => SettingEnum.Name(Http.Auth); set => Http.Auth = Parse<AuthMode>("auth", value); }
     public string SocketGroup { get => Http.SocketGroup; set => Http.SocketGroup = value; }
     public List<string> AllowedHosts { get => Http.AllowedHosts; set => Http.AllowedHosts = value; }
     public List<string> AllowedOrigins { get => Http.AllowedOrigins; set => Http.AllowedOrigins = value; }
@@ -54,7 +53,6 @@ public sealed class AgentOptions
     public string DhcpBus { get => Dhcp.DhcpBus; set => Dhcp.DhcpBus = value; }
     public string? DhcpRunDirSetting { get => Dhcp.DhcpRunDir; set => Dhcp.DhcpRunDir = value; }
     public bool DhcpPingCheck { get => Dhcp.DhcpPingCheck; set => Dhcp.DhcpPingCheck = value; }
-    public string VmLauncher { get => SettingEnum.Name(Systemd.VmLauncher); set => Systemd.VmLauncher = Parse<LauncherMode>("vmLauncher", value); }
     public string? SystemdBus { get => Systemd.SystemdBus; set => Systemd.SystemdBus = value; }
     public string VmSlice { get => Systemd.VmSlice; set => Systemd.VmSlice = value; }
 

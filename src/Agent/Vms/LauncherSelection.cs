@@ -1,3 +1,4 @@
+using OcciAgent.Config.Settings;
 using OcciAgent.Config;
 using OcciAgent.Hypervisor.Systemd;
 using OcciAgent.Hypervisor.Vm;
@@ -19,12 +20,12 @@ public static class LauncherSelection
     public static async Task<Choice> ChooseAsync(AgentOptions o, string qemuPath, TimeSpan readyTimeout, CancellationToken ct)
     {
         var daemon = new DaemonLauncher(qemuPath);
-        if (o.VmLauncher == "daemon") return new(daemon, "forced by configuration (vmLauncher=daemon): QEMU daemonizes itself");
+        if (o.Systemd.VmLauncher == LauncherMode.Daemon) return new(daemon, "forced by configuration (vmLauncher=daemon): QEMU daemonizes itself");
         var explicitBus = !string.IsNullOrEmpty(o.SystemdBus);
         var booted = SystemdManager.IsBooted;
-        if (o.VmLauncher == "auto" && !booted && !explicitBus)
+        if (o.Systemd.VmLauncher == LauncherMode.Auto && !booted && !explicitBus)
             return new(daemon, $"systemd is not the service manager here (no {SystemdManager.BootedMarker}) and no systemdBus is set: QEMU daemonizes itself");
-        var why = o.VmLauncher == "systemd" ? "forced by configuration (vmLauncher=systemd)"
+        var why = o.Systemd.VmLauncher == LauncherMode.Systemd ? "forced by configuration (vmLauncher=systemd)"
             : explicitBus ? "systemdBus is set" : $"systemd is the service manager ({SystemdManager.BootedMarker} exists)";
         try
         {
@@ -34,7 +35,7 @@ public static class LauncherSelection
         }
         catch (SystemdException e)
         {
-            return o.VmLauncher == "systemd"
+            return o.Systemd.VmLauncher == LauncherMode.Systemd
                 ? new(null, $"{why}, but {e.Message}", $"vmLauncher is systemd but {e.Message}")
                 : new(daemon, $"{why}, but {e.Message}: QEMU daemonizes itself");
         }

@@ -1,3 +1,4 @@
+using OcciAgent.Config.Settings;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -171,7 +172,7 @@ public sealed class ConfiguredBrowserAccessTests : AgentTestBase
 [Trait("Category", "Integration")]
 public sealed class AuthNoneTests : AgentTestBase
 {
-    protected override void BeforeStart(AgentServer server) => server.Options.Auth = "none";
+    protected override void BeforeStart(AgentServer server) => server.Options.Http.Auth = AuthMode.None;
 
     [Fact]
     public async Task Anonymous_FullAccessAndNoAdminToken()

@@ -58,7 +58,7 @@ public sealed class SettingsTests : IDisposable
     {
         var o = CommandLine.Parse(["--config", File("""{ "accelerator": "KVM", "vmLauncher": "Daemon", "auth": "NONE", "dhcpBus": "Private" }""")], Env()).Item2;
         Assert.Equal((AcceleratorMode.Kvm, LauncherMode.Daemon, AuthMode.None), (o.Vms.Accelerator, o.Systemd.VmLauncher, o.Http.Auth));
-        Assert.Equal(("kvm", "daemon", "none"), (o.Accelerator, o.VmLauncher, o.Auth));
+        Assert.Equal(("kvm", "daemon", "none"), (SettingEnum.Name(o.Vms.Accelerator), SettingEnum.Name(o.Systemd.VmLauncher), SettingEnum.Name(o.Http.Auth)));
         Assert.Equal(DhcpBusKind.Private, o.Dhcp.BusKind);
         Assert.Equal(DhcpBusKind.Address, CommandLine.Parse(["--config", File("""{ "dhcpBus": "unix:path=/run/bus" }""")], Env()).Item2.Dhcp.BusKind);
     }

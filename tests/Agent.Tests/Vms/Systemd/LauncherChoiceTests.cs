@@ -1,3 +1,4 @@
+using OcciAgent.Config.Settings;
 using OcciAgent.Tests.Kit;
 using System.Net;
 using OcciAgent.Config;
@@ -26,11 +27,11 @@ public sealed class LauncherChoiceTests : IDisposable
         var file = Path.Combine(_dir, "c.json");
         File.WriteAllText(file, """{ "vmLauncher": "daemon", "systemdBus": "unix:path=/x", "vmSlice": "edge-vms.slice" }""");
         var (_, fromFile) = CommandLine.Parse(["--config", file], Env());
-        Assert.Equal(("daemon", "unix:path=/x", "edge-vms.slice"), (fromFile.VmLauncher, fromFile.SystemdBus, fromFile.VmSlice));
+        Assert.Equal(("daemon", "unix:path=/x", "edge-vms.slice"), (SettingEnum.Name(fromFile.Systemd.VmLauncher), fromFile.SystemdBus, fromFile.VmSlice));
         var (_, fromEnv) = CommandLine.Parse(["--config", file], Env(("OCCI_AGENT_VM_LAUNCHER", "systemd"), ("OCCI_AGENT_SYSTEMD_BUS", "unix:path=/y")));
-        Assert.Equal(("systemd", "unix:path=/y"), (fromEnv.VmLauncher, fromEnv.SystemdBus));
+        Assert.Equal(("systemd", "unix:path=/y"), (SettingEnum.Name(fromEnv.Systemd.VmLauncher), fromEnv.SystemdBus));
         var (_, defaults) = CommandLine.Parse([], Env());
-        Assert.Equal(("auto", null, "occi-vms.slice"), (defaults.VmLauncher, defaults.SystemdBus, defaults.VmSlice));
+        Assert.Equal(("auto", null, "occi-vms.slice"), (SettingEnum.Name(defaults.Systemd.VmLauncher), defaults.SystemdBus, defaults.VmSlice));
     }
 
     [Theory]
@@ -62,7 +63,7 @@ public sealed class LauncherChoiceTests : IDisposable
     [Fact]
     public async Task Daemon_IsUsedWhenForced()
     {
-        var c = await LauncherSelection.ChooseAsync(new AgentOptions { VmLauncher = "daemon", SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
+        var c = await LauncherSelection.ChooseAsync(new AgentOptions { Systemd = { VmLauncher = LauncherMode.Daemon }, SystemdBus = NoBus }, "/usr/bin/qemu-system-x86_64", TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.IsType<DaemonLauncher>(c.Launcher);
         Assert.Contains("forced by configuration (vmLauncher=daemon)", c.Reason);
     }
@@ -72,7 +73,7 @@ public sealed class LauncherChoiceTests : IDisposable
     {
         await using var agent = await AgentServer.StartAsync(beforeStart: s =>
         {
-            s.Options.VmLauncher = "systemd";
+            s.Options.Systemd.VmLauncher = LauncherMode.Systemd;
             s.Options.SystemdBus = NoBus;
         });
         var host = await (await agent.SendAsync(HttpMethod.Get, "/host")).BodyAsync();

@@ -1,3 +1,4 @@
+using OcciAgent.Config.Settings;
 using System.Diagnostics;
 using System.Net;
 using OcciAgent.Hypervisor.Qemu.Qmp;
@@ -44,7 +45,7 @@ public sealed class SystemdAgentTests : IAsyncLifetime
                     File.Delete(f);
                     File.Copy(source, f);
                 }
-            s.Options.VmLauncher = launcher;
+            s.Options.Systemd.VmLauncher = Enum.Parse<LauncherMode>(launcher, ignoreCase: true);
             s.Options.SystemdBus = SystemdFactAttribute.Bus;
             s.Options.VmSlice = "occi-agenttest.slice";
         });
@@ -221,7 +222,7 @@ public sealed class SystemdAgentTests : IAsyncLifetime
 
         // The upgrade: same state dir, now with systemd.
         await Agent.StopAsync();
-        Agent.Options.VmLauncher = "systemd";
+        Agent.Options.Systemd.VmLauncher = LauncherMode.Systemd;
         await Agent.StartAgainAsync();
         Assert.Contains("launcher: systemd", await GetTextAsync("/host"));
         Assert.Equal("active", await StateAsync(path));
