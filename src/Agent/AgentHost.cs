@@ -34,6 +34,21 @@ public static class AgentHost
         // Kestrel section: the agent listens where its own settings say, and nowhere else.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore();
+        ConfigureKestrel(builder, options, tls);
+        ConfigureLogging(builder);
+        logging?.Invoke(builder.Logging);
+        AddServices(builder.Services, options, tls);
+        var tokens = new TokenFile(options.StateDir);
+        if (options.Http.Auth == AuthMode.Tokens)
+            builder.Services.AddSingleton(sp => new TokenRegistry(tokens, sp.GetRequiredService<ILogger<TokenRegistry>>()));
+
+        var app = builder.Build();
+        UseRequestPipeline(app, options, tokens);
+        return app;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, AgentOptions options, TlsCertificates tls)
+    {
         builder.WebHost.ConfigureKestrel(k =>
         {
             Listeners.Configure(k, options, tls);
@@ -51,6 +66,10 @@ public static class AgentHost
             k.RequestHeaderEncodingSelector = name => name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) ? null : Encoding.UTF8;
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
         Systemd.ConsoleFormat.Configure(builder.Logging, Systemd.ConsoleFormat.UseSystemdFormatHere());
         // One journal line per request would drown the agent's own records; failures are logged by the agent (5xx).
         builder.Logging.SetMinimumLevel(LogLevel.Information); // what the default builders read from appsettings.json
@@ -61,11 +80,14 @@ public static class AgentHost
         // stop failure still ends the process with its exception.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", level => level is >= LogLevel.Warning and < LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        logging?.Invoke(builder.Logging);
+    }
 
+    /// <summary>The agent's singletons; Kestrel's buffer pools come from <see cref="BoundedBlockPoolFactory"/>
+    /// (registered after UseKestrelCore, so it is the one resolved).</summary>
+    private static void AddServices(IServiceCollection services, AgentOptions options, TlsCertificates tls)
+    {
         var catalog = new OcciCatalog(options.SchemeBase);
         catalog.SetFlavours(options.Flavours.Select(f => Templates.ResourceTemplate(options.SchemeBase, f)));
-        var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(tls);
         services.AddSingleton(new RequestLimits(options));
@@ -96,11 +118,12 @@ public static class AgentHost
         services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<BoundedBlockPoolFactory>());
         services.AddSingleton<OcciHandler>();
         services.AddSingleton<HostEndpoints>();
-        var tokens = new TokenFile(options.StateDir);
-        if (options.Http.Auth == AuthMode.Tokens)
-            services.AddSingleton(sp => new TokenRegistry(tokens, sp.GetRequiredService<ILogger<TokenRegistry>>()));
+    }
 
-        var app = builder.Build();
+    /// <summary>First-start admin token, then the access gate before every handler, then the
+    /// host endpoints and the OCCI handler.</summary>
+    private static void UseRequestPipeline(WebApplication app, AgentOptions options, TokenFile tokens)
+    {
         var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentHost).FullName!);
         if (options.Http.Auth == AuthMode.None) Log.AuthNone(startLog);
         else if (!tokens.Exists)
@@ -121,7 +144,6 @@ public static class AgentHost
             if (await extensions.TryHandleAsync(ctx)) return;
             await handler.HandleAsync(ctx);
         });
-        return app;
     }
 
     /// <summary>Start-up work before serving, in this order: watch and scan images/ (os_tpl
