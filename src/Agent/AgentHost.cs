@@ -155,7 +155,7 @@ public static class AgentHost
     public static async Task PrepareAsync(WebApplication app, CancellationToken ct)
     {
         app.Services.GetRequiredService<ImageWatcher>().Start();
-        app.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
+        app.Services.GetRequiredService<ImageLibrary>().Refresh();
         await app.Services.GetRequiredService<ComputeHost>().ProbeAsync(ct);
         await app.Services.GetRequiredService<NetworkHost>().StartDhcpAsync(ct);
         var service = app.Services.GetRequiredService<EntityService>();

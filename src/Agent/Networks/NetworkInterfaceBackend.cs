@@ -25,7 +25,7 @@ public sealed class NetworkInterfaceBackend(INetworkHost net, IComputeHost host,
 
     private static string ComputeId(Entity link) => Entity.IdIn(link.Source!);
 
-    private IComputeVm? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "devices");
+    private IVirtualMachine? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "devices");
 
     public async Task<Entity> CreateAsync(Entity link, IReadOnlyList<Mixin> mixins, CancellationToken ct)
     {

@@ -12,21 +12,18 @@ namespace OcciAgent.Storage;
 public sealed class ImageLibrary(string imagesDir, OcciCatalog catalog, ILogger<ImageLibrary> log)
 {
     private readonly object _gate = new();
-    private DateTime _seen = DateTime.MinValue;
 
     public string ImagesDir { get; } = Path.GetFullPath(imagesDir);
 
     /// <summary>How many times the directory was scanned (start, changes, saves).</summary>
     public int Scans { get; private set; }
 
-    public void Refresh(bool force = false)
+    /// <summary>Scans images/ and publishes what it holds (start, <see cref="ImageWatcher"/>, a save).</summary>
+    public void Refresh()
     {
         var dir = new DirectoryInfo(ImagesDir);
-        var stamp = dir.Exists ? dir.LastWriteTimeUtc : DateTime.MinValue;
         lock (_gate)
         {
-            if (!force && stamp == _seen) return;
-            _seen = stamp;
             Scans++;
             var mixins = dir.Exists ? Scan(dir).ToList() : [];
             catalog.SetOsTemplates(mixins);

@@ -53,7 +53,7 @@ public sealed class ImageWatcher(ImageLibrary images, ILogger<ImageWatcher> log)
     {
         try
         {
-            images.Refresh(force: true);
+            images.Refresh();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

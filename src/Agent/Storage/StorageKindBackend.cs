@@ -159,7 +159,7 @@ public sealed class StorageKindBackend(StorageBackend volumes, IEntityStore stor
     /// <summary>The running VM that has the volume open, and as which disk. Such a volume is
     /// locked by QEMU, so changes go through QMP. A hibernated VM's disks must stay as its saved
     /// state expects them (409).</summary>
-    private (IComputeVm Vm, VmDisk Disk)? InUse(Entity e, string what)
+    private (IVirtualMachine Vm, VmDisk Disk)? InUse(Entity e, string what)
     {
         foreach (var link in store.LinksTo(InfrastructureKinds.Storage.Location + e.Id))
         {

@@ -70,7 +70,7 @@ public sealed class ComputeHost(AgentOptions options, VmStatusChanges changes, I
         return vm;
     });
 
-    IComputeVm IComputeHost.Vm(string computeId) => new QemuComputeVm(Vm(computeId));
+    IVirtualMachine IComputeHost.Vm(string computeId) => Vm(computeId);
 
     public VmStatus StatusOf(string computeId) => Vm(computeId).Status;
 

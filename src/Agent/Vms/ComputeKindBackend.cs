@@ -200,7 +200,7 @@ public sealed class ComputeKindBackend : IKindBackend
 
     /// <summary>The new os_tpl mixin is returned when it exists at once (hot, or a VM that is
     /// not running); a deferred save of a running VM only announces it.</summary>
-    private async Task<(string Note, Mixin? Created)> SaveAsync(IComputeVm vm, Entity e, string method, string? name, CancellationToken ct)
+    private async Task<(string Note, Mixin? Created)> SaveAsync(IVirtualMachine vm, Entity e, string method, string? name, CancellationToken ct)
     {
         var term = _capture.PlanTerm(e, name);
         var running = vm.Status.Phase is VmPhase.Running or VmPhase.Paused;

@@ -38,7 +38,7 @@ public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, Comp
         CaptureAsync(e, term, tmp => driver.CopyAsync(specs.RootDisk(e)!.Path, tmp, ct), ct);
 
     /// <summary>Copies the root disk of a running VM without stopping it (QMP drive-backup).</summary>
-    public Task<Mixin> CaptureLiveAsync(IComputeVm vm, Entity e, string term, CancellationToken ct) =>
+    public Task<Mixin> CaptureLiveAsync(IVirtualMachine vm, Entity e, string term, CancellationToken ct) =>
         CaptureAsync(e, term, tmp => vm.CopyDiskAsync(specs.RootDisk(e)!, tmp, ct), ct);
 
     private async Task<Mixin> CaptureAsync(Entity e, string term, Func<string, Task> copy, CancellationToken ct)
@@ -69,7 +69,7 @@ public sealed class ImageCapture(ImageLibrary images, IVolumeDriver driver, Comp
         {
             File.Delete(tmp);
         }
-        images.Refresh(force: true);
+        images.Refresh();
         return catalog.Current.Mixins.FirstOrDefault(m => m.Backing is ImageInfo i && i.Path == final)
             ?? throw new InvalidOperationException($"the saved image {final} was not published by the image library");
     }

@@ -17,7 +17,7 @@ public sealed class StorageLinkBackend(IComputeHost host, ComputeSpecBuilder spe
 
     private static string ComputeId(Entity link) => Entity.IdIn(link.Source!);
 
-    private IComputeVm? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "disks");
+    private IVirtualMachine? LiveVm(Entity link, string what) => host.LiveVm(ComputeId(link), what, "disks");
 
     public async Task<Entity> CreateAsync(Entity link, IReadOnlyList<Mixin> mixins, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace OcciAgent.Hypervisor.Vm;
 /// follows QMP events as they arrive (STOP, RESUME, SHUTDOWN, GUEST_PANICKED, the socket closing),
 /// and <see cref="StatusChanged"/> reports every change without anyone polling. Operations are
 /// serialised per VM; events are handled while an operation waits for them.</summary>
-public sealed partial class VirtualMachine
+public sealed partial class VirtualMachine : IVirtualMachine
 {
     private readonly IVmLauncher _launcher;
     private readonly VmOptions _options;

@@ -149,7 +149,7 @@ public sealed partial class AgentServer : IAsyncDisposable
     /// <summary>What the image watcher does after its debounce, at once: a test that dropped an
     /// image in images/ sees it in its next request. Nothing to do before the start (the first
     /// scan finds it) or for an agent in its own process.</summary>
-    public void RescanImages() => _app?.Services.GetRequiredService<ImageLibrary>().Refresh(force: true);
+    public void RescanImages() => _app?.Services.GetRequiredService<ImageLibrary>().Refresh();
 
     public string VmDir(string computeId) => Path.Combine(StateDir, "vms", computeId);
 

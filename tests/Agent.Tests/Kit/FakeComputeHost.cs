@@ -24,7 +24,7 @@ public sealed class FakeComputeHost(string vmsDir) : IComputeHost
         : throw new AgentException(AgentError.Unavailable, $"virtual machines are unavailable on this host: {QemuProblem}");
 
     public FakeVm Vm(string computeId) => _vms.GetOrAdd(computeId, id => new FakeVm(new VmDirectory(VmsDir, id), Changes));
-    IComputeVm IComputeHost.Vm(string computeId) => Vm(computeId);
+    IVirtualMachine IComputeHost.Vm(string computeId) => Vm(computeId);
     public VmStatus StatusOf(string computeId) => Vm(computeId).Status;
     public void Forget(string computeId) => _vms.TryRemove(computeId, out _);
     public bool Knows(string computeId) => _vms.ContainsKey(computeId);
@@ -33,7 +33,7 @@ public sealed class FakeComputeHost(string vmsDir) : IComputeHost
 /// <summary>One fake VM: the power operations move it between the phases the real one has, the
 /// device operations record what is plugged. <see cref="FailNext"/> makes the next operation throw
 /// (a QEMU that refuses).</summary>
-public sealed class FakeVm(VmDirectory directory, VmStatusChanges changes) : IComputeVm
+public sealed class FakeVm(VmDirectory directory, VmStatusChanges changes) : IVirtualMachine
 {
     private VmStatus _status = VmStatus.Off;
 

@@ -20,7 +20,7 @@ public sealed class ImageWatcherTests : IDisposable
         _images = new ImageLibrary(_dir.Path, _catalog, NullLogger<ImageLibrary>.Instance);
         _watcher = new ImageWatcher(_images, NullLogger<ImageWatcher>.Instance);
         _watcher.Start();
-        _images.Refresh(force: true);
+        _images.Refresh();
     }
 
     public void Dispose()
